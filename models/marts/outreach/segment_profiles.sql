@@ -1,0 +1,87 @@
+with
+
+member_segments as (
+
+    select * from {{ ref('member_segments') }}
+
+),
+
+member_features as (
+
+    select * from {{ ref('member_features') }}
+
+),
+
+segment_centroids as (
+
+    select * from {{ ref('segment_centroids') }}
+
+),
+
+personas as (
+
+    select * from {{ ref('personas') }}
+
+),
+
+feature_means as (
+
+    select
+        member_segments.segment_id,
+        member_segments.as_of_date,
+        count(*) as member_count,
+        cast(avg(member_features.age) as {{ dbt.type_float() }}) as mean_age,
+        cast(avg(member_features.premium) as {{ dbt.type_float() }}) as mean_premium,
+        cast(avg(member_features.deductible) as {{ dbt.type_float() }}) as mean_deductible,
+        cast(avg(member_features.claims) as {{ dbt.type_float() }}) as mean_claims,
+        cast(avg(member_features.portal_logins) as {{ dbt.type_float() }}) as mean_portal_logins,
+        cast(avg(member_features.email_opens) as {{ dbt.type_float() }}) as mean_email_opens,
+        cast(avg(member_features.call_center) as {{ dbt.type_float() }}) as mean_call_center,
+        cast(avg(member_segments.distance_to_centroid) as {{ dbt.type_float() }}) as mean_distance_to_centroid
+
+    from member_segments
+    inner join member_features on member_segments.member_id = member_features.member_id
+    group by member_segments.segment_id, member_segments.as_of_date
+
+),
+
+profile_fit as (
+
+    -- Root-mean-square gap between the centroid and the persona's declared profile, over the features the
+    -- profile specifies: how well the cluster looks like the persona it was matched to.
+    select
+        segment_id,
+        cast(sqrt(avg(power(centroid_scaled - profile_target_z, 2))) as {{ dbt.type_float() }}) as persona_profile_distance
+
+    from segment_centroids
+    where profile_target_z is not null
+    group by segment_id
+
+),
+
+profiles as (
+
+    select
+        feature_means.segment_id,
+        personas.persona,
+        feature_means.as_of_date,
+        feature_means.member_count,
+        cast(feature_means.member_count as {{ dbt.type_float() }})
+            / sum(feature_means.member_count) over () as member_share,
+        feature_means.mean_age,
+        feature_means.mean_premium,
+        feature_means.mean_deductible,
+        feature_means.mean_claims,
+        feature_means.mean_portal_logins,
+        feature_means.mean_email_opens,
+        feature_means.mean_call_center,
+        feature_means.mean_distance_to_centroid,
+        profile_fit.persona_profile_distance
+
+    from feature_means
+    inner join personas on feature_means.segment_id = personas.segment_id
+    left join profile_fit on feature_means.segment_id = profile_fit.segment_id
+
+)
+
+select * from profiles
