@@ -7,6 +7,8 @@ one row per segment and feature), which is also what an auditor reads.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -24,11 +26,12 @@ from member_segmentation.preprocessing import (
 from member_segmentation.settings import SegmentationSettings
 
 
-def _as_of_date(members: pd.DataFrame) -> object:
+def _as_of_date(members: pd.DataFrame) -> date:
+    """The single as-of date of the feature table, as a date (so the warehouse column stays a DATE)."""
     dates = members["as_of_date"].drop_duplicates()
     if len(dates) != 1:
         raise FeatureDataError(f"member_features.as_of_date: expected one as-of date, found {len(dates)}.")
-    return dates.iloc[0]
+    return pd.Timestamp(dates.iloc[0]).date()
 
 
 def _in_member_order(members: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +83,7 @@ def fit_segment_centroids(
 
 
 def _centroids_frame(
-    as_of_date: object,
+    as_of_date: date,
     segment_ids: np.ndarray,
     centroids_scaled: np.ndarray,
     scaling: FeatureScaling,
@@ -131,7 +134,7 @@ def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -
     return pd.DataFrame(
         {
             "member_id": members["member_id"].astype("string"),
-            "as_of_date": members["as_of_date"],
+            "as_of_date": _as_of_date(members),
             "segment_id": segment_ids[nearest],
             "distance_to_centroid": distances,
         }

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -37,3 +42,41 @@ def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
     members.insert(0, "member_id", [f"M{i:06d}" for i in range(len(members))])
     members.insert(1, "as_of_date", pd.Timestamp("2025-12-31"))
     return members
+
+
+def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
+    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
+
+    Returns run_results.json; raises with dbt's own output when the build fails, so a red test shows why.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    build_env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        **(env or {}),
+    }
+    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
+    dbt = Path(sys.executable).with_name("dbt")
+    completed = subprocess.run(
+        [str(dbt), "build", "--vars", json.dumps(all_vars)],
+        cwd=REPO_ROOT,
+        env=build_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise AssertionError(
+            f"dbt build failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
+        )
+    return json.loads((workdir / "target" / "run_results.json").read_text())
+
+
+def query(workdir: Path, sql: str) -> pd.DataFrame:
+    """Read the built warehouse the way consumers do: a read-only connection after the build."""
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as connection:
+        return connection.sql(sql).df()

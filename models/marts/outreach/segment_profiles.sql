@@ -30,14 +30,14 @@ feature_means as (
         member_segments.segment_id,
         member_segments.as_of_date,
         count(*) as member_count,
-        cast(avg(member_features.age) as {{ dbt.type_float() }}) as mean_age,
-        cast(avg(member_features.premium) as {{ dbt.type_float() }}) as mean_premium,
-        cast(avg(member_features.deductible) as {{ dbt.type_float() }}) as mean_deductible,
-        cast(avg(member_features.claims) as {{ dbt.type_float() }}) as mean_claims,
-        cast(avg(member_features.portal_logins) as {{ dbt.type_float() }}) as mean_portal_logins,
-        cast(avg(member_features.email_opens) as {{ dbt.type_float() }}) as mean_email_opens,
-        cast(avg(member_features.call_center) as {{ dbt.type_float() }}) as mean_call_center,
-        cast(avg(member_segments.distance_to_centroid) as {{ dbt.type_float() }}) as mean_distance_to_centroid
+        cast(avg(member_features.age) as {{ type_double() }}) as mean_age,
+        cast(avg(member_features.premium) as {{ type_double() }}) as mean_premium,
+        cast(avg(member_features.deductible) as {{ type_double() }}) as mean_deductible,
+        cast(avg(member_features.claims) as {{ type_double() }}) as mean_claims,
+        cast(avg(member_features.portal_logins) as {{ type_double() }}) as mean_portal_logins,
+        cast(avg(member_features.email_opens) as {{ type_double() }}) as mean_email_opens,
+        cast(avg(member_features.call_center) as {{ type_double() }}) as mean_call_center,
+        cast(avg(member_segments.distance_to_centroid) as {{ type_double() }}) as mean_distance_to_centroid
 
     from member_segments
     inner join member_features on member_segments.member_id = member_features.member_id
@@ -51,7 +51,7 @@ profile_fit as (
     -- profile specifies: how well the cluster looks like the persona it was matched to.
     select
         segment_id,
-        cast(sqrt(avg(power(centroid_scaled - profile_target_z, 2))) as {{ dbt.type_float() }}) as persona_profile_distance
+        cast(sqrt(avg(power(centroid_scaled - profile_target_z, 2))) as {{ type_double() }}) as persona_profile_distance
 
     from segment_centroids
     where profile_target_z is not null
@@ -66,7 +66,7 @@ profiles as (
         personas.persona,
         feature_means.as_of_date,
         feature_means.member_count,
-        cast(feature_means.member_count as {{ dbt.type_float() }})
+        cast(feature_means.member_count as {{ type_double() }})
             / sum(feature_means.member_count) over () as member_share,
         feature_means.mean_age,
         feature_means.mean_premium,
