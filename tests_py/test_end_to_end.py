@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from bench.plain_pandas_baseline import member_features
 from demo_data.generate import generate_extracts
-from tests_py.feature_oracle import expected_member_features
 from tests_py.support import dbt_build, query
 
 pytestmark = pytest.mark.end_to_end
@@ -64,7 +64,7 @@ def test_every_model_unit_test_and_data_test_passes(build):
 def test_features_match_an_independent_implementation_of_the_definitions(build, extracts):
     workdir, _ = build
     built = query(workdir, "select * exclude (as_of_date) from member_features order by member_id")
-    expected = expected_member_features(extracts, AS_OF)
+    expected = member_features(extracts, AS_OF)
 
     assert len(built) == len(expected)
     pd.testing.assert_frame_equal(
