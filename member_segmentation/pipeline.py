@@ -24,6 +24,7 @@ from member_segmentation.preprocessing import (
     to_original_units,
 )
 from member_segmentation.settings import SegmentationSettings
+from member_segmentation.timings import timed
 
 
 def _as_of_date(members: pd.DataFrame) -> date:
@@ -43,6 +44,14 @@ def _in_member_order(members: pd.DataFrame) -> pd.DataFrame:
     return members.sort_values("member_id", kind="stable", ignore_index=True)
 
 
+def fit_sample(n_members: int, sample_size: int | None, random_state: int) -> np.ndarray | slice:
+    """Row positions k-means is fitted on: all rows, or a seeded uniform sample of rows in member order (so the
+    sample, like the fit, does not depend on the order the warehouse returned the rows in)."""
+    if sample_size is None or sample_size >= n_members:
+        return slice(None)
+    return np.sort(np.random.default_rng(random_state).choice(n_members, size=sample_size, replace=False))
+
+
 def fit_segment_centroids(
     members: pd.DataFrame,
     personas: pd.DataFrame,
@@ -51,8 +60,10 @@ def fit_segment_centroids(
 ) -> pd.DataFrame:
     """Fit scaling and k-means on the members' features and name each cluster by its persona.
 
-    Returns one row per segment and feature: the centroid in scaled and original units, the scaling that maps
-    between them, and the persona profile's target, which is everything needed to assign members later.
+    Scaling is fitted on every member; k-means on at most ``settings.fit_sample_size`` of them, since centroids
+    of a few hundred thousand members are already as precise as the population's. Returns one row per segment
+    and feature: the centroid in scaled and original units, the scaling that maps between them, and the
+    persona profile's target, which is everything needed to assign members later.
     """
     if members.empty:
         raise FeatureDataError("member_features: no member has coverage active on the as-of date; nothing to segment.")
@@ -61,17 +72,21 @@ def fit_segment_centroids(
             f"member_features: {len(members)} active members cannot form var n_segments={settings.n_segments} segments."
         )
     members = _in_member_order(members)
-    matrix = feature_matrix(members, settings.features, settings.log1p_features)
-    scaling = fit_scaling(matrix, settings.features, settings.log1p_features)
-    centroids = fit_centroids(
-        scale(matrix, scaling),
-        n_clusters=settings.n_segments,
-        random_state=settings.random_state,
-        n_init=settings.n_init,
-        n_threads=settings.n_threads,
-    )
-    targets = profile_targets(personas, persona_profiles, settings.features)
-    segment_ids = match_clusters_to_personas(centroids, targets)
+    with timed("segment_centroids", "scale"):
+        matrix = feature_matrix(members, settings.features, settings.log1p_features)
+        scaling = fit_scaling(matrix, settings.features, settings.log1p_features)
+        scaled = scale(matrix, scaling)
+    with timed("segment_centroids", "fit"):
+        centroids = fit_centroids(
+            scaled[fit_sample(len(members), settings.fit_sample_size, settings.random_state)],
+            n_clusters=settings.n_segments,
+            random_state=settings.random_state,
+            n_init=settings.n_init,
+            n_threads=settings.n_threads,
+        )
+    with timed("segment_centroids", "persona_matching"):
+        targets = profile_targets(personas, persona_profiles, settings.features)
+        segment_ids = match_clusters_to_personas(centroids, targets)
     order = np.argsort(segment_ids)
     return _centroids_frame(
         as_of_date=_as_of_date(members),
@@ -129,8 +144,10 @@ def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -
     members = _in_member_order(members)
     segment_ids, centroid_matrix, scaling = _fitted_model(centroids)
     log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
-    scaled = scale(feature_matrix(members, scaling.features, log1p_features), scaling)
-    nearest, distances = assign_to_nearest(scaled, centroid_matrix)
+    with timed("member_segments", "scale"):
+        scaled = scale(feature_matrix(members, scaling.features, log1p_features), scaling)
+    with timed("member_segments", "assign"):
+        nearest, distances = assign_to_nearest(scaled, centroid_matrix)
     return pd.DataFrame(
         {
             "member_id": members["member_id"].astype("string"),
@@ -160,6 +177,8 @@ def describe_segmentation_run(
         "kmeans_random_state": settings.random_state,
         "kmeans_n_init": settings.n_init,
         "kmeans_n_threads": settings.n_threads,
+        "kmeans_fit_sample_size": settings.fit_sample_size,
+        "members_fitted": min(len(member_segments), settings.fit_sample_size or len(member_segments)),
         "inertia": inertia(distances),
         "mean_distance_to_centroid": float(distances.mean()),
     }

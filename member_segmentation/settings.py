@@ -26,6 +26,7 @@ class SegmentationSettings:
     random_state: int
     n_init: int
     n_threads: int = 1
+    fit_sample_size: int | None = None
 
     def __post_init__(self) -> None:
         if not self.features:
@@ -44,7 +45,12 @@ class SegmentationSettings:
         if self.n_init < 1:
             raise SegmentationConfigError(f"var kmeans_n_init: must be at least 1, got {self.n_init}.")
         if self.n_threads < 1:
-            raise SegmentationConfigError(f"kmeans_n_threads: must be at least 1, got {self.n_threads}.")
+            raise SegmentationConfigError(f"var kmeans_n_threads: must be at least 1, got {self.n_threads}.")
+        if self.fit_sample_size is not None and self.fit_sample_size < self.n_segments:
+            raise SegmentationConfigError(
+                f"var kmeans_fit_sample_size: must be at least n_segments ({self.n_segments}) or null for all "
+                f"members, got {self.fit_sample_size}."
+            )
 
 
 def _as_name_list(value: Any, var_name: str) -> tuple[str, ...]:
@@ -63,6 +69,10 @@ def _as_int(value: Any, var_name: str) -> int:
         raise SegmentationConfigError(f"var {var_name}: expected a whole number, got {value!r}.") from error
 
 
+def _optional_int(value: Any, var_name: str) -> int | None:
+    return None if value is None or str(value).strip().lower() in {"", "none", "null"} else _as_int(value, var_name)
+
+
 def settings_from_config(config: Mapping[str, Any] | None) -> SegmentationSettings:
     """Build settings from the ``segmentation`` config of a segment model (``dbt.config.get("segmentation")``),
     whose keys are named after the dbt vars they carry."""
@@ -76,5 +86,6 @@ def settings_from_config(config: Mapping[str, Any] | None) -> SegmentationSettin
         n_segments=_as_int(config.get("n_segments"), "n_segments"),
         random_state=_as_int(config.get("kmeans_random_state"), "kmeans_random_state"),
         n_init=_as_int(config.get("kmeans_n_init"), "kmeans_n_init"),
-        n_threads=_as_int(config.get("kmeans_n_threads") or 1, "kmeans_n_threads"),
+        n_threads=_as_int(config.get("kmeans_n_threads", 1), "kmeans_n_threads"),
+        fit_sample_size=_optional_int(config.get("kmeans_fit_sample_size"), "kmeans_fit_sample_size"),
     )

@@ -9,6 +9,7 @@ from sklearn.metrics import adjusted_rand_score
 from member_segmentation.pipeline import (
     assign_members_to_segments,
     describe_segmentation_run,
+    fit_sample,
     fit_segment_centroids,
 )
 from member_segmentation.preprocessing import FeatureDataError
@@ -32,6 +33,30 @@ def test_default_pipeline_recovers_planted_personas_by_name(planted, personas, p
 
     assert adjusted_rand_score(truth, found) >= 0.95
     assert (truth == found).mean() >= 0.97
+
+
+def test_fitting_on_a_sample_still_recovers_the_planted_personas(planted, personas, persona_profiles, default_settings):
+    sampled = dataclasses.replace(default_settings, fit_sample_size=400)
+    full = segment(planted, personas, persona_profiles, default_settings)
+    from_sample = segment(planted, personas, persona_profiles, sampled)
+    truth = planted.set_index("member_id")["planted_persona"]
+
+    assert (from_sample.set_index("member_id")["persona"].reindex(truth.index) == truth).mean() >= 0.97
+    assert (from_sample["segment_id"] == full["segment_id"]).mean() >= 0.99
+
+
+def test_fit_sample_is_all_rows_when_the_plan_is_smaller_than_the_sample():
+    assert fit_sample(1000, None, 42) == slice(None)
+    assert fit_sample(1000, 5000, 42) == slice(None)
+
+
+def test_fit_sample_is_seeded_distinct_and_in_row_order():
+    rows = fit_sample(1000, 100, 42)
+
+    assert len(set(rows)) == 100
+    assert list(rows) == sorted(rows)
+    assert list(rows) == list(fit_sample(1000, 100, 42))
+    assert list(rows) != list(fit_sample(1000, 100, 7))
 
 
 def test_shuffled_input_rows_give_every_member_the_same_segment(planted, personas, persona_profiles, default_settings):
@@ -85,6 +110,7 @@ def test_run_record_reports_inertia_as_the_sum_of_squared_distances(
     run = describe_segmentation_run(assigned, centroids, default_settings, "2026-01-05T06:00:00+00:00").iloc[0]
 
     assert run["members_segmented"] == len(planted)
+    assert run["members_fitted"] == len(planted)
     assert run["inertia"] == pytest.approx((assigned["distance_to_centroid"] ** 2).sum())
     assert run["features"] == ",".join(FEATURES)
     assert run["log1p_features"] == "claims,portal_logins,email_opens,call_center"

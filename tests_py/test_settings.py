@@ -11,6 +11,7 @@ CONFIG = {
     "kmeans_random_state": 42,
     "kmeans_n_init": 10,
     "kmeans_n_threads": 1,
+    "kmeans_fit_sample_size": 100000,
 }
 
 
@@ -20,6 +21,12 @@ def test_settings_come_from_the_segmentation_config_of_the_model():
     assert settings.features == ("age", "claims")
     assert settings.log1p_features == frozenset({"claims"})
     assert (settings.n_segments, settings.random_state, settings.n_init, settings.n_threads) == (4, 42, 10, 1)
+    assert settings.fit_sample_size == 100000
+
+
+@pytest.mark.parametrize("unset", [None, "", "none", "null"])
+def test_an_unset_fit_sample_size_means_fit_on_every_member(unset):
+    assert settings_from_config({**CONFIG, "kmeans_fit_sample_size": unset}).fit_sample_size is None
 
 
 def test_a_comma_separated_feature_list_from_the_command_line_is_accepted():
@@ -41,6 +48,8 @@ def test_a_comma_separated_feature_list_from_the_command_line_is_accepted():
         ({"n_segments": 1}, "var n_segments: must be at least 2, got 1"),
         ({"n_segments": "four"}, "var n_segments: expected a whole number, got 'four'"),
         ({"kmeans_n_init": 0}, "var kmeans_n_init: must be at least 1"),
+        ({"kmeans_n_threads": 0}, "var kmeans_n_threads: must be at least 1"),
+        ({"kmeans_fit_sample_size": 3}, r"var kmeans_fit_sample_size: must be at least n_segments \(4\)"),
     ],
 )
 def test_inconsistent_settings_are_errors_naming_the_var(override, message):
