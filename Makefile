@@ -9,6 +9,8 @@ MEMBERS ?= 500000
 AS_OF_DATE ?= 2025-12-31
 RAW_DATA_PATH ?= data/raw
 RAW_FORMAT ?= parquet
+# The SQL sqlfluff checks (.sqlfluff): dbt's SQL folders that exist (there are no singular tests yet).
+SQL_PATHS := $(wildcard models tests analyses)
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
 
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -43,11 +45,13 @@ build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Ins
 test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
 	$(BIN)/python -m pytest
 
-lint: $(BIN)/.installed ## ruff check and format check
+lint: $(BIN)/.installed ## sqlfluff on the SQL (models, tests, analyses), ruff check and format check
+	$(BIN)/sqlfluff lint $(SQL_PATHS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed ## Apply ruff's formatting and safe fixes
+format: $(BIN)/.installed ## Apply sqlfluff's and ruff's fixes and formatting
+	$(BIN)/sqlfluff fix $(SQL_PATHS)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
