@@ -1,8 +1,9 @@
-"""Shared fixtures: the seeds as the dbt project ships them, default settings, and one dbt build of generated
-extracts that several test modules read."""
+"""Shared fixtures: the seeds as the dbt project ships them, default settings, and the dbt runs several test
+modules read (one build of generated extracts, one compile of the project)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 from demo_data.generate import generate_extracts
 from member_segmentation.settings import SegmentationSettings
-from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT, dbt_build
+from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT, dbt_build, run_dbt
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +44,20 @@ def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
     """One dbt build of those extracts, shared by every test that reads a warehouse: (workdir, run_results)."""
     workdir = tmp_path_factory.mktemp("build")
     return workdir, dbt_build(workdir, extracts)
+
+
+@pytest.fixture(scope="session")
+def compiled_project(tmp_path_factory) -> Path:
+    """Target folder of ``dbt compile`` of the analyses: compiled/ holds their SQL, manifest.json the whole project.
+
+    Compiling needs no data; the workdir's warehouse file is named like the build's, so the compiled SQL
+    names the same database and runs against a build as it is.
+    """
+    workdir = tmp_path_factory.mktemp("compile")
+    run_dbt(workdir, ["compile", "--select", "resource_type:analysis"])
+    return workdir / "target"
+
+
+@pytest.fixture(scope="session")
+def manifest(compiled_project) -> dict:
+    return json.loads((compiled_project / "manifest.json").read_text())
