@@ -121,16 +121,23 @@ def _fitted_model(centroids: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, Feat
     return wide.index.to_numpy(dtype="int64"), wide.to_numpy(dtype="float64"), scaling
 
 
+def scaled_member_features(members: pd.DataFrame, centroids: pd.DataFrame) -> np.ndarray:
+    """The members' features as the fitted segmentation sees them (log1p where it applied, then its scaling),
+    rows in the members' order. Assignment measures distances here; the segment report projects these points.
+    """
+    _, _, scaling = _fitted_model(centroids)
+    log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
+    return scale(feature_matrix(members, scaling.features, log1p_features), scaling)
+
+
 def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -> pd.DataFrame:
     """Each member's nearest segment centroid and the distance to it, in scaled units.
 
     Uses only the persisted centroids and scaling, so the result is the same whichever process computes it.
     """
     members = _in_member_order(members)
-    segment_ids, centroid_matrix, scaling = _fitted_model(centroids)
-    log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
-    scaled = scale(feature_matrix(members, scaling.features, log1p_features), scaling)
-    nearest, distances = assign_to_nearest(scaled, centroid_matrix)
+    segment_ids, centroid_matrix, _ = _fitted_model(centroids)
+    nearest, distances = assign_to_nearest(scaled_member_features(members, centroids), centroid_matrix)
     return pd.DataFrame(
         {
             "member_id": members["member_id"].astype("string"),

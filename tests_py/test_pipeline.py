@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -10,6 +11,7 @@ from member_segmentation.pipeline import (
     assign_members_to_segments,
     describe_segmentation_run,
     fit_segment_centroids,
+    scaled_member_features,
 )
 from member_segmentation.preprocessing import FeatureDataError
 from tests_py.support import FEATURES, planted_features
@@ -74,6 +76,20 @@ def test_members_are_assigned_with_the_persisted_model_not_a_refit(
     assigned = assign_members_to_segments(newcomer, centroids).merge(personas, on="segment_id")
 
     assert assigned.loc[0, "persona"] == "Care Management Members"
+
+
+def test_scaled_member_features_are_z_scores_of_the_members_the_model_was_fitted_on(
+    planted, personas, persona_profiles, default_settings
+):
+    centroids = fit_segment_centroids(planted, personas, persona_profiles, default_settings)
+
+    scaled = scaled_member_features(planted, centroids)
+
+    assert scaled.shape == (len(planted), len(FEATURES))
+    np.testing.assert_allclose(scaled.mean(axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(scaled.std(axis=0), 1)
+    log_claims = np.log1p(planted["claims"].to_numpy(dtype="float64"))
+    np.testing.assert_allclose(scaled[:, FEATURES.index("claims")], (log_claims - log_claims.mean()) / log_claims.std())
 
 
 def test_run_record_reports_inertia_as_the_sum_of_squared_distances(
