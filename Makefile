@@ -16,7 +16,7 @@ DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build docs test lint format lock clean
+.PHONY: help install build demo-data dbt-build report docs test lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts
 	$(BIN)/dbt build --vars '$(DBT_VARS)'
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
+
+report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
+	$(BIN)/python -m segment_report --out target/segment_report.html
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
 	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
