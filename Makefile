@@ -9,12 +9,14 @@ MEMBERS ?= 500000
 AS_OF_DATE ?= 2025-12-31
 RAW_DATA_PATH ?= data/raw
 RAW_FORMAT ?= parquet
+# The SQL sqlfluff checks (.sqlfluff): dbt's SQL folders that exist (there are no singular tests yet).
+SQL_PATHS := $(wildcard models tests analyses)
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build test lint format lock clean
+.PHONY: help install build demo-data dbt-build report docs test lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,14 +42,22 @@ dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
 
+report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
+	$(BIN)/python -m segment_report --out target/segment_report.html
+
+docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
+	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+
 test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
 	$(BIN)/python -m pytest
 
-lint: $(BIN)/.installed ## ruff check and format check
+lint: $(BIN)/.installed ## sqlfluff on the SQL (models, tests, analyses), ruff check and format check
+	$(BIN)/sqlfluff lint $(SQL_PATHS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed ## Apply ruff's formatting and safe fixes
+format: $(BIN)/.installed ## Apply sqlfluff's and ruff's fixes and formatting
+	$(BIN)/sqlfluff fix $(SQL_PATHS)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -7,7 +7,7 @@ one row per segment and feature), which is also what an auditor reads.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -136,16 +136,24 @@ def _fitted_model(centroids: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, Feat
     return wide.index.to_numpy(dtype="int64"), wide.to_numpy(dtype="float64"), scaling
 
 
+def scaled_member_features(members: pd.DataFrame, centroids: pd.DataFrame) -> np.ndarray:
+    """The members' features as the fitted segmentation sees them (log1p where it applied, then its scaling),
+    rows in the members' order. Assignment measures distances here; the segment report projects these points.
+    """
+    _, _, scaling = _fitted_model(centroids)
+    log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
+    return scale(feature_matrix(members, scaling.features, log1p_features), scaling)
+
+
 def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -> pd.DataFrame:
     """Each member's nearest segment centroid and the distance to it, in scaled units.
 
     Uses only the persisted centroids and scaling, so the result is the same whichever process computes it.
     """
     members = _in_member_order(members)
-    segment_ids, centroid_matrix, scaling = _fitted_model(centroids)
-    log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
+    segment_ids, centroid_matrix, _ = _fitted_model(centroids)
     with timed("member_segments", "scale"):
-        scaled = scale(feature_matrix(members, scaling.features, log1p_features), scaling)
+        scaled = scaled_member_features(members, centroids)
     with timed("member_segments", "assign"):
         nearest, distances = assign_to_nearest(scaled, centroid_matrix)
     return pd.DataFrame(
@@ -162,14 +170,14 @@ def describe_segmentation_run(
     member_segments: pd.DataFrame,
     centroids: pd.DataFrame,
     settings: SegmentationSettings,
-    run_started_at: str,
+    recorded_at: datetime,
 ) -> pd.DataFrame:
     """One row of run metadata: inputs, settings, fit quality and library versions."""
     _, _, scaling = _fitted_model(centroids)
     distances = member_segments["distance_to_centroid"].to_numpy(dtype="float64")
     run = {
         "as_of_date": centroids["as_of_date"].iloc[0],
-        "run_started_at": pd.Timestamp(run_started_at).tz_localize(None) if run_started_at else pd.NaT,
+        "recorded_at": pd.Timestamp(recorded_at).tz_convert("UTC").tz_localize(None),
         "members_segmented": len(member_segments),
         "n_segments": centroids["segment_id"].nunique(),
         "features": ",".join(scaling.features),

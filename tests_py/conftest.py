@@ -1,12 +1,17 @@
-"""Shared fixtures: the seeds as the dbt project ships them, and default settings."""
+"""Shared fixtures: the seeds as the dbt project ships them, default settings, and the dbt runs several test
+modules read (one build of generated extracts, one compile of the project)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from demo_data.generate import generate_extracts
 from member_segmentation.settings import SegmentationSettings
-from tests_py.support import COUNT_FEATURES, FEATURES, REPO_ROOT
+from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT, dbt_build, run_dbt
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +29,35 @@ def default_settings() -> SegmentationSettings:
     return SegmentationSettings(
         features=FEATURES, log1p_features=COUNT_FEATURES, n_segments=4, random_state=42, n_init=10
     )
+
+
+@pytest.fixture(scope="session")
+def extracts(tmp_path_factory) -> Path:
+    """Generated Parquet extracts of a MEMBERS-member plan with planted personas (the truth beside them)."""
+    raw = tmp_path_factory.mktemp("raw_parquet")
+    generate_extracts(MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
+    return raw
+
+
+@pytest.fixture(scope="session")
+def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
+    """One dbt build of those extracts, shared by every test that reads a warehouse: (workdir, run_results)."""
+    workdir = tmp_path_factory.mktemp("build")
+    return workdir, dbt_build(workdir, extracts)
+
+
+@pytest.fixture(scope="session")
+def compiled_project(tmp_path_factory) -> Path:
+    """Target folder of ``dbt compile`` of the analyses: compiled/ holds their SQL, manifest.json the whole project.
+
+    Compiling needs no data; the workdir's warehouse file is named like the build's, so the compiled SQL
+    names the same database and runs against a build as it is.
+    """
+    workdir = tmp_path_factory.mktemp("compile")
+    run_dbt(workdir, ["compile", "--select", "resource_type:analysis"])
+    return workdir / "target"
+
+
+@pytest.fixture(scope="session")
+def manifest(compiled_project) -> dict:
+    return json.loads((compiled_project / "manifest.json").read_text())

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,9 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
+# The generated plan the end-to-end tests build once per session (fixtures extracts and build in conftest.py).
+AS_OF = date(2025, 12, 31)
+MEMBERS = 20_000
 
 
 def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
@@ -44,13 +48,13 @@ def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
     return members
 
 
-def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
-    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
+def run_dbt(workdir: Path, args: list[str], dbt_vars: dict | None = None, env: dict | None = None) -> None:
+    """Run ``dbt <args>`` on this project with warehouse, target and logs inside workdir (env may override them).
 
-    Returns run_results.json; raises with dbt's own output when the build fails, so a red test shows why.
+    Raises with dbt's own output when the command fails, so a red test shows why.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    build_env = {
+    dbt_env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
@@ -59,20 +63,27 @@ def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, 
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         **(env or {}),
     }
-    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
     dbt = Path(sys.executable).with_name("dbt")
     completed = subprocess.run(
-        [str(dbt), "build", "--vars", json.dumps(all_vars)],
+        [str(dbt), *args, "--vars", json.dumps(dbt_vars or {})],
         cwd=REPO_ROOT,
-        env=build_env,
+        env=dbt_env,
         capture_output=True,
         text=True,
         check=False,
     )
     if completed.returncode != 0:
         raise AssertionError(
-            f"dbt build failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
+            f"dbt {args[0]} failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
         )
+
+
+def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
+    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
+
+    Returns run_results.json.
+    """
+    run_dbt(workdir, ["build"], {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}, env)
     return json.loads((workdir / "target" / "run_results.json").read_text())
 
 

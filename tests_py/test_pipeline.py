@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -11,6 +13,7 @@ from member_segmentation.pipeline import (
     describe_segmentation_run,
     fit_sample,
     fit_segment_centroids,
+    scaled_member_features,
 )
 from member_segmentation.preprocessing import FeatureDataError
 from tests_py.support import FEATURES, planted_features
@@ -101,16 +104,33 @@ def test_members_are_assigned_with_the_persisted_model_not_a_refit(
     assert assigned.loc[0, "persona"] == "Care Management Members"
 
 
+def test_scaled_member_features_are_z_scores_of_the_members_the_model_was_fitted_on(
+    planted, personas, persona_profiles, default_settings
+):
+    centroids = fit_segment_centroids(planted, personas, persona_profiles, default_settings)
+
+    scaled = scaled_member_features(planted, centroids)
+
+    assert scaled.shape == (len(planted), len(FEATURES))
+    np.testing.assert_allclose(scaled.mean(axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(scaled.std(axis=0), 1)
+    log_claims = np.log1p(planted["claims"].to_numpy(dtype="float64"))
+    np.testing.assert_allclose(scaled[:, FEATURES.index("claims")], (log_claims - log_claims.mean()) / log_claims.std())
+
+
 def test_run_record_reports_inertia_as_the_sum_of_squared_distances(
     planted, personas, persona_profiles, default_settings
 ):
     centroids = fit_segment_centroids(planted, personas, persona_profiles, default_settings)
     assigned = assign_members_to_segments(planted, centroids)
 
-    run = describe_segmentation_run(assigned, centroids, default_settings, "2026-01-05T06:00:00+00:00").iloc[0]
+    run = describe_segmentation_run(
+        assigned, centroids, default_settings, recorded_at=datetime(2026, 1, 5, 6, tzinfo=UTC)
+    ).iloc[0]
 
     assert run["members_segmented"] == len(planted)
     assert run["members_fitted"] == len(planted)
+    assert run["recorded_at"] == pd.Timestamp("2026-01-05 06:00:00")
     assert run["inertia"] == pytest.approx((assigned["distance_to_centroid"] ** 2).sum())
     assert run["features"] == ",".join(FEATURES)
     assert run["log1p_features"] == "claims,portal_logins,email_opens,call_center"

@@ -67,7 +67,7 @@ profiles as (
         feature_means.as_of_date,
         feature_means.member_count,
         cast(feature_means.member_count as {{ type_double() }})
-            / sum(feature_means.member_count) over () as member_share,
+        / sum(feature_means.member_count) over () as member_share,
         feature_means.mean_age,
         feature_means.mean_premium,
         feature_means.mean_deductible,

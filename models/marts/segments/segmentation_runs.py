@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from member_segmentation.pipeline import describe_segmentation_run
 from member_segmentation.settings import settings_from_config
 
@@ -8,4 +10,4 @@ def model(dbt, session):
     member_segments = dbt.ref("member_segments").df()
     centroids = dbt.ref("segment_centroids").df()
     settings = settings_from_config(dbt.config.get("segmentation"))
-    return describe_segmentation_run(member_segments, centroids, settings, dbt.config.get("run_started_at"))
+    return describe_segmentation_run(member_segments, centroids, settings, recorded_at=datetime.now(UTC))

@@ -1,0 +1,25 @@
+"""dbt's cross-database macros as dbt-duckdb renders them (only those the project calls)."""
+
+
+def type_string() -> str:
+    return "text"
+
+
+def type_timestamp() -> str:
+    return "timestamp"
+
+
+def type_numeric() -> str:
+    return "numeric(28,6)"
+
+
+def type_int() -> str:
+    return "integer"
+
+
+def type_bigint() -> str:
+    return "bigint"
+
+
+def dateadd(datepart: str, interval: object, from_date_or_timestamp: str) -> str:
+    return f"({from_date_or_timestamp} + cast({interval} as bigint) * interval 1 {datepart})"

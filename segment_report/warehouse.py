@@ -1,0 +1,75 @@
+"""Read what the report shows from the built warehouse, with a read-only connection (dbt is the only writer).
+
+Only small marts, a bounded member sample and the first rows of optional tables leave DuckDB, so the report's
+memory does not grow with the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+# The marts the report reads; the segment_report exposure (models/marts/_exposures.yml) declares the same.
+REPORT_TABLES = ("segment_profiles", "segment_centroids", "member_outreach", "member_features", "segmentation_runs")
+# Marts the report shows when a build has them (segmentation history, the fairness review), at most this many rows.
+OPTIONAL_TABLES = ("segment_migrations", "segment_fairness")
+OPTIONAL_TABLE_ROW_LIMIT = 200
+
+MEMBER_SAMPLE_SQL = """
+select
+    member_features.*,
+    member_outreach.segment_id,
+    member_outreach.persona
+from member_features
+inner join member_outreach
+    on
+        member_features.member_id = member_outreach.member_id
+        and member_features.as_of_date = member_outreach.as_of_date
+where member_features.as_of_date = $as_of_date
+order by hash(member_features.member_id), member_features.member_id
+limit $sample_size
+"""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The latest as-of date's marts: the small ones whole, a sample of the member-level ones."""
+
+    runs: pd.DataFrame
+    profiles: pd.DataFrame
+    centroids: pd.DataFrame
+    member_sample: pd.DataFrame
+    optional_tables: dict[str, pd.DataFrame | None]
+
+
+def read_report_data(database: Path, sample_size: int) -> ReportData:
+    """The report's inputs for the warehouse's latest as-of date.
+
+    The member sample (features, segment and persona) is the sample_size members with the smallest hash of
+    member_id: unrelated to any feature, and stable, so the same warehouse always gives the same report.
+    """
+    with duckdb.connect(str(database), read_only=True) as connection:
+        as_of_date = {"as_of_date": connection.execute("select max(as_of_date) from segmentation_runs").fetchone()[0]}
+        existing = {
+            name for (name,) in connection.execute("select table_name from information_schema.tables").fetchall()
+        }
+        return ReportData(
+            runs=connection.execute("select * from segmentation_runs where as_of_date = $as_of_date", as_of_date).df(),
+            profiles=connection.execute(
+                "select * from segment_profiles where as_of_date = $as_of_date order by segment_id", as_of_date
+            ).df(),
+            centroids=connection.execute(
+                "select * from segment_centroids where as_of_date = $as_of_date order by segment_id, feature_position",
+                as_of_date,
+            ).df(),
+            member_sample=connection.execute(MEMBER_SAMPLE_SQL, {**as_of_date, "sample_size": sample_size}).df(),
+            optional_tables={
+                name: connection.execute(f"select * from {name} limit {OPTIONAL_TABLE_ROW_LIMIT}").df()
+                if name in existing
+                else None
+                for name in OPTIONAL_TABLES
+            },
+        )
