@@ -22,5 +22,10 @@ def persona_profiles() -> pd.DataFrame:
 @pytest.fixture
 def default_settings() -> SegmentationSettings:
     return SegmentationSettings(
-        features=FEATURES, log1p_features=COUNT_FEATURES, n_segments=4, random_state=42, n_init=10
+        question="consumer_engagement",
+        features=FEATURES,
+        log1p_features=COUNT_FEATURES,
+        n_segments=4,
+        random_state=42,
+        n_init=10,
     )

@@ -24,7 +24,12 @@ SEED_EXAMPLE = pd.DataFrame(
 
 # The source's recipe: StandardScaler, KMeans(n_clusters=4, random_state=42, n_init=10), no extra transform.
 SEED_RECIPE = SegmentationSettings(
-    features=FEATURES, log1p_features=frozenset(), n_segments=4, random_state=42, n_init=10
+    question="consumer_engagement",
+    features=FEATURES,
+    log1p_features=frozenset(),
+    n_segments=4,
+    random_state=42,
+    n_init=10,
 )
 
 

@@ -9,12 +9,14 @@ member_segments as (
 personas as (
 
     select * from {{ ref('personas') }}
+    where segmentation_question = {{ segmentation_question() }}
 
 ),
 
 outreach_actions as (
 
     select * from {{ ref('outreach_actions') }}
+    where segmentation_question = {{ segmentation_question() }}
 
 ),
 

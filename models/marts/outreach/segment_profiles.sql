@@ -21,6 +21,7 @@ segment_centroids as (
 personas as (
 
     select * from {{ ref('personas') }}
+    where segmentation_question = {{ segmentation_question() }}
 
 ),
 
