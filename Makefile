@@ -10,11 +10,13 @@ AS_OF_DATE ?= 2025-12-31
 RAW_DATA_PATH ?= data/raw
 RAW_FORMAT ?= parquet
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
+WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
+SEGMENTATION_QUESTION ?=
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build test lint format lock clean
+.PHONY: help install build demo-data dbt-build choose-k test lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +41,9 @@ dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts
 	$(BIN)/dbt build --vars '$(DBT_VARS)'
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
+
+choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
+	$(BIN)/python -m member_segmentation.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))
 
 test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
 	$(BIN)/python -m pytest
