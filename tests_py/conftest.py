@@ -1,12 +1,24 @@
-"""Shared fixtures: the seeds as the dbt project ships them, and default settings."""
+"""Shared fixtures: the seeds as the dbt project ships them, default settings, and generated extracts."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from demo_data.generate import generate_extracts
+from member_segmentation.personas import rows_for_question
 from member_segmentation.settings import SegmentationSettings
-from tests_py.support import COUNT_FEATURES, FEATURES, REPO_ROOT
+from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def extracts(tmp_path_factory) -> Path:
+    """Seeded demo extracts (Parquet) of MEMBERS members, shared by the end-to-end builds."""
+    raw = tmp_path_factory.mktemp("raw_parquet")
+    generate_extracts(MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
+    return raw
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +29,17 @@ def personas() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def persona_profiles() -> pd.DataFrame:
     return pd.read_csv(REPO_ROOT / "seeds" / "persona_profiles.csv")
+
+
+@pytest.fixture(scope="session")
+def engagement_personas(personas) -> pd.DataFrame:
+    """The default question's personas, without the question column."""
+    return rows_for_question(personas, "personas", "consumer_engagement")
+
+
+@pytest.fixture(scope="session")
+def engagement_profiles(persona_profiles) -> pd.DataFrame:
+    return rows_for_question(persona_profiles, "persona_profiles", "consumer_engagement")
 
 
 @pytest.fixture

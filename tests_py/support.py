@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,9 @@ import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The generated plan the end-to-end tests build on: small enough for a shared 2-core machine.
+AS_OF = date(2025, 12, 31)
+MEMBERS = 20_000
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
 
@@ -80,3 +84,12 @@ def query(workdir: Path, sql: str) -> pd.DataFrame:
     """Read the built warehouse the way consumers do: a read-only connection after the build."""
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as connection:
         return connection.sql(sql).df()
+
+
+def failed_nodes(run_results: dict) -> dict[str, str]:
+    """unique_id -> status of every model, seed and test that did not simply succeed or pass (warnings too)."""
+    return {
+        result["unique_id"]: result["status"]
+        for result in run_results["results"]
+        if result["status"] not in {"success", "pass"}
+    }

@@ -6,7 +6,6 @@ outside the window edges, multi-line claims, members without activity and member
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from bench.plain_pandas_baseline import member_features
 from demo_data.generate import generate_extracts
-from tests_py.support import dbt_build, query
+from tests_py.support import AS_OF, MEMBERS, dbt_build, query
 
 pytestmark = pytest.mark.end_to_end
 
-AS_OF = date(2025, 12, 31)
-MEMBERS = 20_000
 EXTRACT_TABLES = (
     "members",
     "enrollments",
@@ -32,13 +29,6 @@ EXTRACT_TABLES = (
     "email_events",
     "call_center_contacts",
 )
-
-
-@pytest.fixture(scope="module")
-def extracts(tmp_path_factory) -> Path:
-    raw = tmp_path_factory.mktemp("raw_parquet")
-    generate_extracts(MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
-    return raw
 
 
 @pytest.fixture(scope="module")

@@ -14,16 +14,6 @@ from member_segmentation.personas import (
 from tests_py.support import FEATURES
 
 
-@pytest.fixture(scope="module")
-def engagement_personas(personas) -> pd.DataFrame:
-    return rows_for_question(personas, "personas", "consumer_engagement")
-
-
-@pytest.fixture(scope="module")
-def engagement_profiles(persona_profiles) -> pd.DataFrame:
-    return rows_for_question(persona_profiles, "persona_profiles", "consumer_engagement")
-
-
 def test_targets_follow_the_seed_levels_and_leave_unlisted_features_open(engagement_personas, engagement_profiles):
     targets = profile_targets(engagement_personas, engagement_profiles, FEATURES)
 

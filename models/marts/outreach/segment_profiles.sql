@@ -38,6 +38,8 @@ feature_means as (
         cast(avg(member_features.portal_logins) as {{ type_double() }}) as mean_portal_logins,
         cast(avg(member_features.email_opens) as {{ type_double() }}) as mean_email_opens,
         cast(avg(member_features.call_center) as {{ type_double() }}) as mean_call_center,
+        cast(avg(member_features.paid_amount_per_member_month) as {{ type_double() }})
+            as mean_paid_amount_per_member_month,
         cast(avg(member_segments.distance_to_centroid) as {{ type_double() }}) as mean_distance_to_centroid
 
     from member_segments
@@ -76,6 +78,7 @@ profiles as (
         feature_means.mean_portal_logins,
         feature_means.mean_email_opens,
         feature_means.mean_call_center,
+        feature_means.mean_paid_amount_per_member_month,
         feature_means.mean_distance_to_centroid,
         profile_fit.persona_profile_distance
 
