@@ -10,7 +10,7 @@ import pytest
 from demo_data.generate import generate_extracts
 from member_segmentation.personas import rows_for_question
 from member_segmentation.settings import SegmentationSettings
-from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT
+from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT, dbt_build
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +19,13 @@ def extracts(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("raw_parquet")
     generate_extracts(MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
     return raw
+
+
+@pytest.fixture(scope="session")
+def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
+    """The default project built on the shared extracts: (workdir, run_results)."""
+    workdir = tmp_path_factory.mktemp("build")
+    return workdir, dbt_build(workdir, extracts)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -48,8 +49,25 @@ def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
     return members
 
 
-def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
-    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
+def project_copy(destination: Path) -> Path:
+    """A copy of the dbt project to build a variant of it (e.g. with an edited seed); the segment models still
+    import the member_segmentation package of the repository."""
+    for folder in ("models", "macros", "seeds", "tests"):
+        if (REPO_ROOT / folder).exists():
+            shutil.copytree(REPO_ROOT / folder, destination / folder)
+    shutil.copy2(REPO_ROOT / "dbt_project.yml", destination / "dbt_project.yml")
+    return destination
+
+
+def dbt_build(
+    workdir: Path,
+    raw_data_path: Path,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    project_dir: Path = REPO_ROOT,
+) -> dict:
+    """Run ``dbt build`` of project_dir on extracts in raw_data_path with warehouse, target and logs inside
+    workdir; dbt's console output is kept in workdir/dbt_output.txt (see dbt_output).
 
     Returns run_results.json; raises with dbt's own output when the build fails, so a red test shows why.
     """
@@ -57,6 +75,7 @@ def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, 
     build_env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_PROJECT_ROOT": str(REPO_ROOT),
         "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
@@ -67,17 +86,23 @@ def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, 
     dbt = Path(sys.executable).with_name("dbt")
     completed = subprocess.run(
         [str(dbt), "build", "--vars", json.dumps(all_vars)],
-        cwd=REPO_ROOT,
+        cwd=project_dir,
         env=build_env,
         capture_output=True,
         text=True,
         check=False,
     )
+    (workdir / "dbt_output.txt").write_text(completed.stdout, encoding="utf-8")
     if completed.returncode != 0:
         raise AssertionError(
             f"dbt build failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
         )
     return json.loads((workdir / "target" / "run_results.json").read_text())
+
+
+def dbt_output(workdir: Path) -> str:
+    """What dbt printed to the console during the build in workdir (with its colour codes)."""
+    return (workdir / "dbt_output.txt").read_text(encoding="utf-8")
 
 
 def query(workdir: Path, sql: str) -> pd.DataFrame:

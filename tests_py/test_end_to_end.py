@@ -31,12 +31,6 @@ EXTRACT_TABLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
-    workdir = tmp_path_factory.mktemp("build")
-    return workdir, dbt_build(workdir, extracts)
-
-
 def assignments(workdir: Path) -> pd.DataFrame:
     return query(workdir, "select member_id, segment_id, persona from member_outreach order by member_id")
 

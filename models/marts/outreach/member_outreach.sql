@@ -6,17 +6,9 @@ member_segments as (
 
 ),
 
-personas as (
+segment_reviews as (
 
-    select * from {{ ref('personas') }}
-    where segmentation_question = {{ segmentation_question() }}
-
-),
-
-outreach_actions as (
-
-    select * from {{ ref('outreach_actions') }}
-    where segmentation_question = {{ segmentation_question() }}
+    select * from {{ ref('segment_reviews') }}
 
 ),
 
@@ -26,14 +18,15 @@ outreach as (
         member_segments.member_id,
         member_segments.as_of_date,
         member_segments.segment_id,
-        personas.persona,
-        outreach_actions.recommended_action,
-        outreach_actions.outreach_channel,
+        segment_reviews.persona,
+        segment_reviews.matched_persona,
+        segment_reviews.review_reason,
+        segment_reviews.recommended_action,
+        segment_reviews.outreach_channel,
         member_segments.distance_to_centroid
 
     from member_segments
-    inner join personas on member_segments.segment_id = personas.segment_id
-    left join outreach_actions on personas.persona = outreach_actions.persona
+    inner join segment_reviews on member_segments.segment_id = segment_reviews.segment_id
 
 )
 

@@ -12,16 +12,9 @@ member_features as (
 
 ),
 
-segment_centroids as (
+segment_reviews as (
 
-    select * from {{ ref('segment_centroids') }}
-
-),
-
-personas as (
-
-    select * from {{ ref('personas') }}
-    where segmentation_question = {{ segmentation_question() }}
+    select * from {{ ref('segment_reviews') }}
 
 ),
 
@@ -48,25 +41,14 @@ feature_means as (
 
 ),
 
-profile_fit as (
-
-    -- Root-mean-square gap between the centroid and the persona's declared profile, over the features the
-    -- profile specifies: how well the cluster looks like the persona it was matched to.
-    select
-        segment_id,
-        cast(sqrt(avg(power(centroid_scaled - profile_target_z, 2))) as {{ type_double() }}) as persona_profile_distance
-
-    from segment_centroids
-    where profile_target_z is not null
-    group by segment_id
-
-),
-
 profiles as (
 
     select
         feature_means.segment_id,
-        personas.persona,
+        segment_reviews.persona,
+        segment_reviews.matched_persona,
+        segment_reviews.review_status,
+        segment_reviews.review_reason,
         feature_means.as_of_date,
         feature_means.member_count,
         cast(feature_means.member_count as {{ type_double() }})
@@ -80,11 +62,10 @@ profiles as (
         feature_means.mean_call_center,
         feature_means.mean_paid_amount_per_member_month,
         feature_means.mean_distance_to_centroid,
-        profile_fit.persona_profile_distance
+        segment_reviews.persona_profile_distance
 
     from feature_means
-    inner join personas on feature_means.segment_id = personas.segment_id
-    left join profile_fit on feature_means.segment_id = profile_fit.segment_id
+    inner join segment_reviews on feature_means.segment_id = segment_reviews.segment_id
 
 )
 
