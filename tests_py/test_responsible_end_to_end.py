@@ -1,4 +1,4 @@
-"""End to end: the second segmentation question and human review, on the generated plan.
+"""End to end: the second segmentation question, human review and explainable segments, on the generated plan.
 
 Builds run on the shared generated extracts (conftest), each in its own temporary warehouse; the review
 variant builds a copy of the project whose personas seed has one persona back in draft.
@@ -96,3 +96,37 @@ def test_complex_care_members_are_the_oldest_and_costliest_segment(high_utilizer
     assert profiles["mean_paid_amount_per_member_month"].idxmax() == "Complex Care Members"
     assert profiles["mean_age"].idxmax() == "Complex Care Members"
     assert profiles["mean_claims"].idxmin() == "Low Utilizers"
+
+
+def test_segment_descriptions_say_what_sets_the_planted_personas_apart(build):
+    workdir, _ = build
+    descriptions = query(workdir, "select persona, description from segment_profiles").set_index("persona")
+
+    assert descriptions.loc["Care Management Members", "description"] == "older, many claims, heavy portal use"
+    assert "calls the plan often" in descriptions.loc["Cost Sensitive Members", "description"]
+
+
+def test_profile_z_scores_are_the_centroids_and_null_for_features_the_question_leaves_out(build):
+    workdir, _ = build
+    profiles = query(workdir, "select * from segment_profiles").set_index("segment_id")
+    centroids = query(workdir, "select segment_id, feature, centroid_scaled from segment_centroids")
+
+    for row in centroids.itertuples():
+        assert profiles.loc[row.segment_id, f"centroid_z_{row.feature}"] == pytest.approx(row.centroid_scaled)
+    assert profiles["centroid_z_paid_amount_per_member_month"].isna().all()
+
+
+def test_the_least_typical_members_of_each_segment_are_flagged_for_review(build):
+    workdir, _ = build
+    flagged = query(
+        workdir,
+        """
+        select segment_id, avg(cast(flagged_for_review as integer)) as flagged_share,
+            min(case when flagged_for_review then distance_to_centroid end) as nearest_flagged,
+            max(case when not flagged_for_review then distance_to_centroid end) as farthest_kept
+        from member_outreach group by segment_id
+        """,
+    )
+
+    assert flagged["flagged_share"].between(0.04, 0.06).all()
+    assert (flagged["nearest_flagged"] >= flagged["farthest_kept"]).all()
