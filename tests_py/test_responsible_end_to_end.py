@@ -1,36 +1,58 @@
-"""End to end: the second segmentation question, human review and explainable segments, on the generated plan.
+"""End to end: the second segmentation question, human review, explainable segments and the fairness audit,
+on the generated plan.
 
-Builds run on the shared generated extracts (conftest), each in its own temporary warehouse; the review
-variant builds a copy of the project whose personas seed has one persona back in draft.
+Builds run on the shared generated extracts (conftest), each in its own temporary warehouse. One variant build,
+to spare the shared machine a build, carries two independent changes: its project's personas seed has
+DRAFTED_PERSONA back in draft, and its members extract has SKEWED_PERSONA over-represented among the speakers
+of SKEWED_LANGUAGE.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from tests_py.support import REPO_ROOT, dbt_build, failed_nodes, project_copy, query
+from tests_py.support import REPO_ROOT, dbt_build, dbt_output, failed_nodes, project_copy, query
 
 pytestmark = pytest.mark.end_to_end
 
 QUESTIONS = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]["segmentation_questions"]
 SEED_PERSONAS = pd.read_csv(REPO_ROOT / "seeds" / "personas.csv")
 DRAFTED_PERSONA = "Cost Sensitive Members"
+SKEWED_PERSONA = "Care Management Members"
+SKEWED_LANGUAGE = "vi"
+SKEWED_MEMBERS = 300
+FAIRNESS_TEST = "test.member_segmentation.segment_fairness_has_no_unexplained_flags"
+MIN_CELL_SIZE = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]["fairness_min_cell_size"]
+
+
+def skew_language(extracts: Path, destination: Path) -> Path:
+    """A copy of the extracts in which SKEWED_MEMBERS planted SKEWED_PERSONA members prefer SKEWED_LANGUAGE
+    (about 1.5% of members speak it), so that persona is over-represented among its speakers."""
+    shutil.copytree(extracts, destination)
+    members = pd.read_parquet(destination / "members.parquet")
+    truth = pd.read_parquet(destination / "_truth" / "planted_personas.parquet")
+    planted = truth.loc[truth["planted_persona"] == SKEWED_PERSONA, "member_id"].sample(SKEWED_MEMBERS, random_state=1)
+    members.loc[members["member_id"].isin(planted), "preferred_language"] = SKEWED_LANGUAGE
+    members.to_parquet(destination / "members.parquet", index=False)
+    return destination
 
 
 @pytest.fixture(scope="module")
-def drafted_persona_build(extracts, tmp_path_factory) -> tuple[Path, dict]:
-    """The default question with DRAFTED_PERSONA's review withdrawn in the seed."""
+def variant_build(extracts, tmp_path_factory) -> tuple[Path, dict]:
+    """DRAFTED_PERSONA's review withdrawn in the seed; SKEWED_PERSONA over-represented among SKEWED_LANGUAGE."""
     project = project_copy(tmp_path_factory.mktemp("project_with_a_draft"))
     personas = SEED_PERSONAS.copy()
     drafted = personas["persona"] == DRAFTED_PERSONA
     personas.loc[drafted, ["review_status", "reviewed_by", "reviewed_on"]] = ["draft", None, None]
     personas.to_csv(project / "seeds" / "personas.csv", index=False)
-    workdir = tmp_path_factory.mktemp("build_with_a_draft")
-    return workdir, dbt_build(workdir, extracts, project_dir=project)
+    skewed = skew_language(extracts, tmp_path_factory.mktemp("skewed") / "raw")
+    workdir = tmp_path_factory.mktemp("build_variant")
+    return workdir, dbt_build(workdir, skewed, project_dir=project)
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +96,12 @@ def test_draft_high_utilizer_personas_keep_their_members_in_review_without_actio
     assert outreach["review_reason"].str.fullmatch(r"persona .+ is draft, not approved").all()
 
 
-def test_a_persona_put_back_in_draft_yields_needs_review_and_no_action_for_its_members(drafted_persona_build):
-    workdir, run_results = drafted_persona_build
+def test_a_persona_put_back_in_draft_yields_needs_review_and_no_action_for_its_members(variant_build):
+    workdir, _ = variant_build
     outreach = query(workdir, "select * from member_outreach")
     drafted = outreach[outreach["matched_persona"] == DRAFTED_PERSONA]
     approved = outreach[outreach["matched_persona"] != DRAFTED_PERSONA]
 
-    assert failed_nodes(run_results) == {}
     assert len(drafted) > 0
     assert (drafted["persona"] == "Needs review").all()
     assert drafted[["recommended_action", "outreach_channel"]].isna().all().all()
@@ -130,3 +151,32 @@ def test_the_least_typical_members_of_each_segment_are_flagged_for_review(build)
 
     assert flagged["flagged_share"].between(0.04, 0.06).all()
     assert (flagged["nearest_flagged"] >= flagged["farthest_kept"]).all()
+
+
+def test_fairness_warns_and_names_the_language_group_a_persona_is_over_represented_in(variant_build):
+    workdir, run_results = variant_build
+    named = f"segment_fairness flag: persona '{SKEWED_PERSONA}' among preferred_language = '{SKEWED_LANGUAGE}'"
+
+    assert failed_nodes(run_results) == {FAIRNESS_TEST: "warn"}
+    assert named in dbt_output(workdir)
+
+
+def test_fairness_is_quiet_on_balanced_data(build):
+    workdir, run_results = build
+    statuses = {result["unique_id"]: result["status"] for result in run_results["results"]}
+
+    assert statuses[FAIRNESS_TEST] == "pass"
+    assert "segment_fairness flag" not in dbt_output(workdir)
+
+
+@pytest.mark.parametrize("build_name", ["build", "variant_build", "high_utilizers"])
+def test_suppressed_cells_never_show_a_count_under_the_minimum(build_name, request):
+    workdir, _ = request.getfixturevalue(build_name)
+    cells = query(workdir, "select * from segment_fairness")
+    shown = cells[~cells["suppressed"]]
+    hidden = cells[cells["suppressed"]]
+
+    assert len(hidden) > 0
+    assert hidden[["group_members", "outcome_members", "group_rate", "rate_ratio", "flagged"]].isna().all().all()
+    assert (shown["outcome_members"] >= MIN_CELL_SIZE).all()
+    assert (shown["group_members"] - shown["outcome_members"] >= MIN_CELL_SIZE).all()
