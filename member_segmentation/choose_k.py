@@ -266,7 +266,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     evidence = evaluate_ks(scaled, search)
     recommended, reasons = recommend_k(evidence)
-    table = evidence_table(evidence, settings.question, members["as_of_date"].iloc[0], recommended, reasons)
+    as_of_date = pd.Timestamp(members["as_of_date"].iloc[0]).date()
+    table = evidence_table(evidence, settings.question, as_of_date, recommended, reasons)
 
     # The only write: after the build, into a table dbt does not manage; earlier rows of this question go.
     with duckdb.connect(str(args.warehouse)) as warehouse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -61,7 +63,7 @@ def choose_k_run(planted_warehouse):
         ]
     )
     with duckdb.connect(str(planted_warehouse), read_only=True) as warehouse:
-        table = warehouse.sql(f"select * from {EVIDENCE_TABLE} order by k").df()
+        table = warehouse.sql(f"select *, typeof(as_of_date) as as_of_date_type from {EVIDENCE_TABLE} order by k").df()
     return table, chart
 
 
@@ -140,6 +142,8 @@ def test_choose_k_recommends_the_four_planted_personas(choose_k_run):
     assert table.loc[table["recommended"], "k"].tolist() == [4]
     assert table["recommendation"].iloc[0].startswith("k=4 is the sharpest elbow")
     assert set(table["segmentation_question"]) == {"consumer_engagement"}
+    assert set(table["as_of_date"]) == {pd.Timestamp(date(2025, 12, 31))}
+    assert set(table["as_of_date_type"]) == {"DATE"}
     assert table[["inertia", "silhouette", "stability"]].notna().all().all()
     assert table["inertia"].is_monotonic_decreasing
 
