@@ -168,26 +168,9 @@ cells as (
 
 group_rates as (
 
-    -- Wilson score interval of the group's rate: valid for small groups and for rates near 0 or 1.
     select
         *,
         cast(outcome_members as {{ type_double() }}) / group_members as group_rate,
-        (
-            (cast(outcome_members as {{ type_double() }}) / group_members + {{ z }} * {{ z }} / (2.0 * group_members))
-            - {{ z }} * sqrt(
-                cast(outcome_members as {{ type_double() }}) * (group_members - outcome_members)
-                / power(group_members, 3)
-                + {{ z }} * {{ z }} / (4.0 * group_members * group_members)
-            )
-        ) / (1 + {{ z }} * {{ z }} / group_members) as group_rate_lower,
-        (
-            (cast(outcome_members as {{ type_double() }}) / group_members + {{ z }} * {{ z }} / (2.0 * group_members))
-            + {{ z }} * sqrt(
-                cast(outcome_members as {{ type_double() }}) * (group_members - outcome_members)
-                / power(group_members, 3)
-                + {{ z }} * {{ z }} / (4.0 * group_members * group_members)
-            )
-        ) / (1 + {{ z }} * {{ z }} / group_members) as group_rate_upper,
         -- A count under the minimum is never shown, nor one that subtraction would reveal.
         (
             group_members < {{ min_cell_size }}
@@ -196,6 +179,33 @@ group_rates as (
         ) as suppressed
 
     from cells
+
+),
+
+wilson_intervals as (
+
+    -- Wilson score interval of the group's rate: valid for small groups and for rates near 0 or 1.
+    select
+        *,
+        (group_rate + {{ z }} * {{ z }} / (2.0 * group_members)) / (1 + {{ z }} * {{ z }} / group_members)
+            as interval_center,
+        {{ z }} * sqrt(
+            group_rate * (1 - group_rate) / group_members + {{ z }} * {{ z }} / (4.0 * group_members * group_members)
+        ) / (1 + {{ z }} * {{ z }} / group_members) as interval_half_width
+
+    from group_rates
+
+),
+
+rate_ratios as (
+
+    select
+        *,
+        group_rate / overall_rate as rate_ratio,
+        (interval_center - interval_half_width) / overall_rate as rate_ratio_lower,
+        (interval_center + interval_half_width) / overall_rate as rate_ratio_upper
+
+    from wilson_intervals
 
 ),
 
@@ -213,22 +223,23 @@ audited as (
         case when not suppressed then outcome_members end as outcome_members,
         case when not suppressed then group_rate end as group_rate,
         overall_rate,
-        case when not suppressed then group_rate / overall_rate end as rate_ratio,
-        case when not suppressed then group_rate_lower / overall_rate end as rate_ratio_lower,
-        case when not suppressed then group_rate_upper / overall_rate end as rate_ratio_upper,
+        case when not suppressed then rate_ratio end as rate_ratio,
+        case when not suppressed then rate_ratio_lower end as rate_ratio_lower,
+        case when not suppressed then rate_ratio_upper end as rate_ratio_upper,
         -- Flagged when even the interval's nearest end is outside the bounds: a difference, not noise.
         case
             when not suppressed
                 then
-                    group_rate_upper / overall_rate < {{ var('fairness_ratio_min') }}
-                    or group_rate_lower / overall_rate > {{ var('fairness_ratio_max') }}
+                    rate_ratio_upper < {{ var('fairness_ratio_min') }}
+                    or rate_ratio_lower > {{ var('fairness_ratio_max') }}
         end as flagged,
-        attribute in (
-            {%- for attribute in by_design_attributes %}'{{ attribute }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-            {%- if not by_design_attributes %}null{% endif -%}
-        ) as by_design
+        {% if by_design_attributes -%}
+        attribute in ('{{ by_design_attributes | join("', '") }}')
+        {%- else -%}
+        false
+        {%- endif %} as by_design
 
-    from group_rates
+    from rate_ratios
 
 )
 
