@@ -6,7 +6,7 @@ measures and recommends, and an analyst sets the question's ``n_segments`` (or v
 - Inertia (k-means' objective) always falls as k grows; what matters is where it stops falling fast. The
   elbow strength of k is the fall from k-1 to k clusters divided by the fall from k to k+1: large when the k-th
   cluster separates real structure and the next one only splits a group. It is not defined for k = 2: the
-  fall from one group to two is the largest on any mixed population and says nothing about segments.
+  fall from one group to two is the largest on most populations and says little about segments.
 - Silhouette (on a seeded sample, since it is quadratic in members) says how well separated the clusters
   are. It is reported, not used to choose: on the demo plan it is highest at k = 2 for both questions,
   because the young, rarely active members are far from everyone else.
@@ -16,7 +16,7 @@ measures and recommends, and an analyst sets the question's ``n_segments`` (or v
 
 The recommendation is the stable k (mean matched Jaccard at or above ``STABLE_JACCARD``, the level above which
 Hennig's clusterboot calls clusters stable) with the strongest elbow, if that elbow reaches ``MIN_ELBOW``;
-otherwise the data show no structure beyond two groups and k = 2 is recommended.
+otherwise the data show no structure beyond the smallest stable k, which is recommended.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import silhouette_score
 
 from member_segmentation.clustering import assign_to_nearest, fit_centroids
+from member_segmentation.diagnostics import inertia
 from member_segmentation.preprocessing import feature_matrix, fit_scaling, scale
 from member_segmentation.settings import SegmentationSettings, settings_from_config
 
@@ -96,12 +97,17 @@ def bootstrap_stability(scaled: np.ndarray, reference: np.ndarray, k: int, setti
     return float(np.mean(similarities))
 
 
-def evaluate_k(scaled: np.ndarray, k: int, settings: KSearchSettings) -> dict[str, float | int]:
-    """Inertia, silhouette (seeded sample) and bootstrap stability of k-means with k clusters."""
+def kmeans_assignment(scaled: np.ndarray, k: int, settings: KSearchSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster of every row and its distance to the centroid, for k-means fitted as the pipeline fits it."""
     centroids = fit_centroids(
         scaled, n_clusters=k, random_state=settings.random_state, n_init=settings.n_init, n_threads=settings.n_threads
     )
-    labels, distances = assign_to_nearest(scaled, centroids)
+    return assign_to_nearest(scaled, centroids)
+
+
+def evaluate_k(scaled: np.ndarray, k: int, settings: KSearchSettings) -> dict[str, float | int]:
+    """Inertia, silhouette (seeded sample) and bootstrap stability of k-means with k clusters."""
+    labels, distances = kmeans_assignment(scaled, k, settings)
     silhouette = silhouette_score(
         scaled,
         labels,
@@ -110,19 +116,11 @@ def evaluate_k(scaled: np.ndarray, k: int, settings: KSearchSettings) -> dict[st
     )
     return {
         "k": k,
-        "inertia": float(np.square(distances).sum()),
+        "inertia": inertia(distances),
         "silhouette": float(silhouette),
         "stability": bootstrap_stability(scaled, labels, k, settings),
         "smallest_segment_share": float(np.bincount(labels, minlength=k).min() / len(labels)),
     }
-
-
-def inertia_of(scaled: np.ndarray, k: int, settings: KSearchSettings) -> float:
-    """k-means inertia alone: for k = max + 1, which the elbow strength of the largest candidate needs."""
-    centroids = fit_centroids(
-        scaled, n_clusters=k, random_state=settings.random_state, n_init=settings.n_init, n_threads=settings.n_threads
-    )
-    return float(np.square(assign_to_nearest(scaled, centroids)[1]).sum())
 
 
 def elbow_strength(inertia: pd.Series) -> pd.Series:
@@ -138,8 +136,12 @@ def evaluate_ks(scaled: np.ndarray, settings: KSearchSettings, ks: Sequence[int]
         rows = np.sort(np.random.default_rng(settings.random_state).choice(len(scaled), settings.sample_size, False))
         scaled = scaled[rows]
     evidence = pd.DataFrame([evaluate_k(scaled, k, settings) for k in ks]).set_index("k", drop=False)
-    inertia = pd.concat([evidence["inertia"], pd.Series({max(ks) + 1: inertia_of(scaled, max(ks) + 1, settings)})])
-    evidence["elbow_strength"] = elbow_strength(inertia).reindex(evidence.index)
+    # The largest candidate's elbow needs the inertia one k further.
+    beyond = max(ks) + 1
+    inertias = pd.concat(
+        [evidence["inertia"], pd.Series({beyond: inertia(kmeans_assignment(scaled, beyond, settings)[1])})]
+    )
+    evidence["elbow_strength"] = elbow_strength(inertias).reindex(evidence.index)
     evidence["members_evaluated"] = len(scaled)
     return evidence.reset_index(drop=True)
 
