@@ -12,11 +12,13 @@ RAW_FORMAT ?= parquet
 # The SQL sqlfluff checks (.sqlfluff): dbt's SQL folders that exist (there are no singular tests yet).
 SQL_PATHS := $(wildcard models tests analyses)
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
+WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
+SEGMENTATION_QUESTION ?=
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build report docs test lint format lock clean
+.PHONY: help install build demo-data dbt-build report docs choose-k test lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +49,9 @@ report: $(BIN)/.installed ## Render target/segment_report.html (one static file)
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
 	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+
+choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
+	$(BIN)/python -m member_segmentation.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))
 
 test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
 	$(BIN)/python -m pytest

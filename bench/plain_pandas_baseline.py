@@ -21,6 +21,8 @@ from sklearn.preprocessing import StandardScaler
 
 COUNT_FEATURES = ["claims", "portal_logins", "email_opens", "call_center"]
 FEATURES = ["age", "premium", "deductible", *COUNT_FEATURES]
+# Computed for the oracle comparison with member_features; the source's recipe (segment) does not use it.
+PAID_FEATURE = "paid_amount_per_member_month"
 DATE_COLUMNS = {
     "members": ["date_of_birth"],
     "enrollments": ["coverage_start", "coverage_end"],
@@ -45,10 +47,22 @@ def _in_window(moments: pd.Series, as_of: pd.Timestamp, lookback_months: int) ->
     return (day > as_of - pd.DateOffset(months=lookback_months)) & (day <= as_of)
 
 
+def _covered_months(enrollments: pd.DataFrame, as_of: pd.Timestamp, lookback_months: int) -> pd.Series:
+    """Per member, the window's month-long periods (ending on the as-of date) whose last day a span covers."""
+    month_ends = np.array(
+        [as_of - pd.DateOffset(months=back) for back in range(lookback_months)], dtype="datetime64[ns]"
+    )
+    start = pd.to_datetime(enrollments["coverage_start"]).to_numpy()[:, None]
+    end = pd.to_datetime(enrollments["coverage_end"]).to_numpy()[:, None]
+    covered = (start <= month_ends) & (np.isnat(end) | (end >= month_ends))
+    by_member = pd.DataFrame(covered).groupby(enrollments["member_id"].to_numpy()).any()
+    return by_member.sum(axis=1)
+
+
 def member_features(
     raw: Path, as_of_date: dt.date, lookback_months: int = 12, file_format: str = "parquet"
 ) -> pd.DataFrame:
-    """The seven features per member covered on the as-of date, sorted by member_id."""
+    """The eight features per member covered on the as-of date, sorted by member_id."""
     as_of = pd.Timestamp(as_of_date)
     enrollments = read_extract(raw, "enrollments", file_format)
     start, end = pd.to_datetime(enrollments["coverage_start"]), pd.to_datetime(enrollments["coverage_end"])
@@ -82,7 +96,11 @@ def member_features(
     features = features.merge(members[["member_id", "age"]], on="member_id")
     features = features.merge(counts, left_on="member_id", right_index=True, how="left")
     features[COUNT_FEATURES] = features[COUNT_FEATURES].fillna(0).astype("int64")
-    return features[["member_id", *FEATURES]].sort_values("member_id", ignore_index=True)
+    paid = claims.groupby("member_id")["paid_amount"].sum()
+    features[PAID_FEATURE] = features["member_id"].map(paid).fillna(0.0) / features["member_id"].map(
+        _covered_months(enrollments, as_of, lookback_months)
+    )
+    return features[["member_id", *FEATURES, PAID_FEATURE]].sort_values("member_id", ignore_index=True)
 
 
 def segment(features: pd.DataFrame) -> np.ndarray:

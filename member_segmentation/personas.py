@@ -4,6 +4,9 @@ k-means numbers its clusters arbitrarily and renumbers them when the data, the r
 changes, so a fixed ``{0: persona}`` dictionary is only right for one run. Each persona instead declares a
 profile in the ``persona_profiles`` seed (which features are high, average or low for it), and clusters are
 matched one-to-one to the personas whose profile their centroid resembles most.
+
+Each segmentation question has its own personas: the seeds hold every question's rows in one file (a dbt
+Python model can only ref a seed by its literal name), keyed by ``segmentation_question``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ class PersonaConfigError(ValueError):
     """The persona seeds cannot be matched to the configured segmentation; the message says which seed and rule."""
 
 
+def rows_for_question(seed: pd.DataFrame, seed_name: str, question: str) -> pd.DataFrame:
+    """The seed's rows for the configured question, without the question column."""
+    rows = seed[seed["segmentation_question"] == question]
+    if rows.empty:
+        raise PersonaConfigError(
+            f"seed {seed_name}: no rows for segmentation_question {question!r} (var segmentation_question); "
+            f"the seed has {sorted(seed['segmentation_question'].unique())}."
+        )
+    return rows.drop(columns="segmentation_question")
+
+
 def profile_targets(personas: pd.DataFrame, persona_profiles: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
     """Target z-score per persona (rows, indexed by segment_id) and feature (columns); NaN where unspecified.
 
@@ -37,6 +51,12 @@ def profile_targets(personas: pd.DataFrame, persona_profiles: pd.DataFrame, feat
     if unknown_personas:
         raise PersonaConfigError(f"seed persona_profiles, column persona: {unknown_personas} are not in seed personas.")
     used = persona_profiles[persona_profiles["feature"].isin(features)]
+    unprofiled = sorted(set(personas["persona"]) - set(used["persona"]))
+    if unprofiled:
+        # A persona without a target on any clustered feature would match every centroid perfectly.
+        raise PersonaConfigError(
+            f"seed persona_profiles: {unprofiled} have no expected_level for any clustered feature {list(features)}."
+        )
     targets = used.assign(target=used["expected_level"].map(LEVEL_Z_SCORES)).pivot(
         index="persona", columns="feature", values="target"
     )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from member_segmentation.clustering import assign_to_nearest, fit_centroids
 from member_segmentation.diagnostics import inertia, library_versions
-from member_segmentation.personas import match_clusters_to_personas, profile_targets
+from member_segmentation.personas import match_clusters_to_personas, profile_targets, rows_for_question
 from member_segmentation.preprocessing import (
     FeatureDataError,
     FeatureScaling,
@@ -85,10 +85,15 @@ def fit_segment_centroids(
             n_threads=settings.n_threads,
         )
     with timed("segment_centroids", "persona_matching"):
-        targets = profile_targets(personas, persona_profiles, settings.features)
+        targets = profile_targets(
+            rows_for_question(personas, "personas", settings.question),
+            rows_for_question(persona_profiles, "persona_profiles", settings.question),
+            settings.features,
+        )
         segment_ids = match_clusters_to_personas(centroids, targets)
     order = np.argsort(segment_ids)
     return _centroids_frame(
+        question=settings.question,
         as_of_date=_as_of_date(members),
         segment_ids=segment_ids[order],
         centroids_scaled=centroids[order],
@@ -98,6 +103,8 @@ def fit_segment_centroids(
 
 
 def _centroids_frame(
+    *,
+    question: str,
     as_of_date: date,
     segment_ids: np.ndarray,
     centroids_scaled: np.ndarray,
@@ -109,6 +116,7 @@ def _centroids_frame(
     return pd.DataFrame(
         {
             "as_of_date": as_of_date,
+            "segmentation_question": question,
             "segment_id": np.repeat(segment_ids, n_features).astype("int64"),
             "feature_position": np.tile(np.arange(1, n_features + 1), n_segments).astype("int64"),
             "feature": np.tile(np.array(scaling.features, dtype=object), n_segments),
@@ -177,6 +185,7 @@ def describe_segmentation_run(
     distances = member_segments["distance_to_centroid"].to_numpy(dtype="float64")
     run = {
         "as_of_date": centroids["as_of_date"].iloc[0],
+        "segmentation_question": settings.question,
         "recorded_at": pd.Timestamp(recorded_at).tz_convert("UTC").tz_localize(None),
         "members_segmented": len(member_segments),
         "n_segments": centroids["segment_id"].nunique(),

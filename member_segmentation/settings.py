@@ -1,4 +1,9 @@
-"""Segmentation settings, read from the dbt vars that the segment models receive as yml-set config."""
+"""Segmentation settings, read from the dbt vars that the segment models receive as yml-set config.
+
+Which features, transforms and number of segments fit depends on the business question being asked (var
+``segmentation_question`` picks one entry of var ``segmentation_questions``), so the same pipeline answers
+"how do we retain consumers?" and "what interventions should we offer high utilizers?" without code changes.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +20,13 @@ class SegmentationConfigError(ValueError):
 class SegmentationSettings:
     """What a segmentation run needs to know besides the data.
 
-    ``features`` are member_features columns in the order the clustering sees them; ``log1p_features`` is the
-    subset that is log1p-transformed before scaling. ``n_threads`` caps the OpenMP threads k-means may use, so a
-    run's result does not depend on how many cores the machine happens to have.
+    ``question`` names the segmentation question (it selects the persona seeds' rows); ``features`` are
+    member_features columns in the order the clustering sees them; ``log1p_features`` is the subset that is
+    log1p-transformed before scaling. ``n_threads`` caps the OpenMP threads k-means may use, so a run's result
+    does not depend on how many cores the machine happens to have.
     """
 
+    question: str
     features: tuple[str, ...]
     log1p_features: frozenset[str]
     n_segments: int
@@ -29,19 +36,20 @@ class SegmentationSettings:
     fit_sample_size: int | None = None
 
     def __post_init__(self) -> None:
+        where = f"var segmentation_questions.{self.question}"
         if not self.features:
-            raise SegmentationConfigError("var segmentation_features: list at least one member_features column.")
+            raise SegmentationConfigError(f"{where}.features: list at least one member_features column.")
         if len(set(self.features)) != len(self.features):
-            raise SegmentationConfigError(
-                f"var segmentation_features: each feature may appear once, got {list(self.features)}."
-            )
+            raise SegmentationConfigError(f"{where}.features: each feature may appear once, got {list(self.features)}.")
         unknown = sorted(self.log1p_features - set(self.features))
         if unknown:
             raise SegmentationConfigError(
-                f"var log1p_features: {unknown} are not in segmentation_features {list(self.features)}."
+                f"{where}.log1p_features: {unknown} are not in its features {list(self.features)}."
             )
         if self.n_segments < 2:
-            raise SegmentationConfigError(f"var n_segments: must be at least 2, got {self.n_segments}.")
+            raise SegmentationConfigError(
+                f"var n_segments (or {where}.n_segments): must be at least 2, got {self.n_segments}."
+            )
         if self.n_init < 1:
             raise SegmentationConfigError(f"var kmeans_n_init: must be at least 1, got {self.n_init}.")
         if self.n_threads < 1:
@@ -73,17 +81,39 @@ def _optional_int(value: Any, var_name: str) -> int | None:
     return None if value is None or str(value).strip().lower() in {"", "none", "null"} else _as_int(value, var_name)
 
 
+def question_config(question: str, questions: Any) -> Mapping[str, Any]:
+    """The entry of var segmentation_questions that var segmentation_question names."""
+    if not isinstance(questions, Mapping) or not questions:
+        raise SegmentationConfigError(
+            f"var segmentation_questions: expected a mapping of question name to settings, got {questions!r}."
+        )
+    if question not in questions:
+        raise SegmentationConfigError(
+            f"var segmentation_question: {question!r} is not one of var segmentation_questions {sorted(questions)}."
+        )
+    chosen = questions[question]
+    if not isinstance(chosen, Mapping):
+        raise SegmentationConfigError(f"var segmentation_questions.{question}: expected a mapping, got {chosen!r}.")
+    return chosen
+
+
 def settings_from_config(config: Mapping[str, Any] | None) -> SegmentationSettings:
     """Build settings from the ``segmentation`` config of a segment model (``dbt.config.get("segmentation")``),
-    whose keys are named after the dbt vars they carry."""
+    whose keys are named after the dbt vars they carry. The question supplies features, log1p features and k;
+    var n_segments, when set, overrides the question's k (e.g. to try the k that ``make choose-k`` suggests)."""
     if not config:
         raise SegmentationConfigError(
             "model config 'segmentation' is missing: set it in models/marts/segments/_segments__models.yml."
         )
+    question = str(config.get("question") or "").strip()
+    chosen = question_config(question, config.get("questions"))
+    where = f"segmentation_questions.{question}"
+    n_segments = _optional_int(config.get("n_segments"), "n_segments")
     return SegmentationSettings(
-        features=_as_name_list(config.get("features"), "segmentation_features"),
-        log1p_features=frozenset(_as_name_list(config.get("log1p_features") or [], "log1p_features")),
-        n_segments=_as_int(config.get("n_segments"), "n_segments"),
+        question=question,
+        features=_as_name_list(chosen.get("features"), f"{where}.features"),
+        log1p_features=frozenset(_as_name_list(chosen.get("log1p_features") or [], f"{where}.log1p_features")),
+        n_segments=n_segments if n_segments is not None else _as_int(chosen.get("n_segments"), f"{where}.n_segments"),
         random_state=_as_int(config.get("kmeans_random_state"), "kmeans_random_state"),
         n_init=_as_int(config.get("kmeans_n_init"), "kmeans_n_init"),
         n_threads=_as_int(config.get("kmeans_n_threads", 1), "kmeans_n_threads"),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from demo_data.generate import generate_extracts
+from member_segmentation.personas import rows_for_question
 from member_segmentation.settings import SegmentationSettings
 from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT, dbt_build, run_dbt
 
@@ -24,10 +25,26 @@ def persona_profiles() -> pd.DataFrame:
     return pd.read_csv(REPO_ROOT / "seeds" / "persona_profiles.csv")
 
 
+@pytest.fixture(scope="session")
+def engagement_personas(personas) -> pd.DataFrame:
+    """The default question's personas, without the question column."""
+    return rows_for_question(personas, "personas", "consumer_engagement")
+
+
+@pytest.fixture(scope="session")
+def engagement_profiles(persona_profiles) -> pd.DataFrame:
+    return rows_for_question(persona_profiles, "persona_profiles", "consumer_engagement")
+
+
 @pytest.fixture
 def default_settings() -> SegmentationSettings:
     return SegmentationSettings(
-        features=FEATURES, log1p_features=COUNT_FEATURES, n_segments=4, random_state=42, n_init=10
+        question="consumer_engagement",
+        features=FEATURES,
+        log1p_features=COUNT_FEATURES,
+        n_segments=4,
+        random_state=42,
+        n_init=10,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -14,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The generated plan the end-to-end tests build on: small enough for a shared 2-core machine.
+AS_OF = date(2025, 12, 31)
+MEMBERS = 20_000
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
 # The generated plan the end-to-end tests build once per session (fixtures extracts and build in conftest.py).
-AS_OF = date(2025, 12, 31)
-MEMBERS = 20_000
 
 
 def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
@@ -48,8 +50,25 @@ def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
     return members
 
 
-def run_dbt(workdir: Path, args: list[str], dbt_vars: dict | None = None, env: dict | None = None) -> None:
-    """Run ``dbt <args>`` on this project with warehouse, target and logs inside workdir (env may override them).
+def project_copy(destination: Path) -> Path:
+    """A copy of the dbt project to build a variant of it (e.g. with an edited seed); the segment models still
+    import the member_segmentation package of the repository."""
+    for folder in ("models", "macros", "seeds", "tests"):
+        if (REPO_ROOT / folder).exists():
+            shutil.copytree(REPO_ROOT / folder, destination / folder)
+    shutil.copy2(REPO_ROOT / "dbt_project.yml", destination / "dbt_project.yml")
+    return destination
+
+
+def run_dbt(
+    workdir: Path,
+    args: list[str],
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    project_dir: Path = REPO_ROOT,
+) -> None:
+    """Run ``dbt <args>`` of project_dir with warehouse, target and logs inside workdir (env may override them);
+    dbt's console output is kept in workdir/dbt_output.txt (see dbt_output).
 
     Raises with dbt's own output when the command fails, so a red test shows why.
     """
@@ -57,6 +76,7 @@ def run_dbt(workdir: Path, args: list[str], dbt_vars: dict | None = None, env: d
     dbt_env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_PROJECT_ROOT": str(REPO_ROOT),
         "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
@@ -66,28 +86,47 @@ def run_dbt(workdir: Path, args: list[str], dbt_vars: dict | None = None, env: d
     dbt = Path(sys.executable).with_name("dbt")
     completed = subprocess.run(
         [str(dbt), *args, "--vars", json.dumps(dbt_vars or {})],
-        cwd=REPO_ROOT,
+        cwd=project_dir,
         env=dbt_env,
         capture_output=True,
         text=True,
         check=False,
     )
+    (workdir / "dbt_output.txt").write_text(completed.stdout, encoding="utf-8")
     if completed.returncode != 0:
         raise AssertionError(
             f"dbt {args[0]} failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
         )
 
 
-def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
-    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
-
-    Returns run_results.json.
-    """
-    run_dbt(workdir, ["build"], {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}, env)
+def dbt_build(
+    workdir: Path,
+    raw_data_path: Path,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    project_dir: Path = REPO_ROOT,
+) -> dict:
+    """Run ``dbt build`` of project_dir on extracts in raw_data_path; returns run_results.json."""
+    run_dbt(workdir, ["build"], {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}, env, project_dir)
     return json.loads((workdir / "target" / "run_results.json").read_text())
+
+
+def dbt_output(workdir: Path) -> str:
+    """What dbt printed to the console during the last command in workdir (with its colour codes)."""
+    return (workdir / "dbt_output.txt").read_text(encoding="utf-8")
 
 
 def query(workdir: Path, sql: str) -> pd.DataFrame:
     """Read the built warehouse the way consumers do: a read-only connection after the build."""
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as connection:
         return connection.sql(sql).df()
+
+
+def failed_nodes(run_results: dict) -> dict[str, str]:
+    """unique_id -> status of every model, seed and test that did not simply succeed or pass (warnings too);
+    exposures, which dbt build lists as no-op, are not nodes that can fail."""
+    return {
+        result["unique_id"]: result["status"]
+        for result in run_results["results"]
+        if result["status"] not in {"success", "pass"} and not result["unique_id"].startswith("exposure.")
+    }

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from member_segmentation.personas import rows_for_question
 from member_segmentation.pipeline import (
     assign_members_to_segments,
     describe_segmentation_run,
@@ -21,7 +22,8 @@ from tests_py.support import FEATURES, planted_features
 
 def segment(members, personas, persona_profiles, settings) -> pd.DataFrame:
     centroids = fit_segment_centroids(members, personas, persona_profiles, settings)
-    return assign_members_to_segments(members, centroids).merge(personas, on="segment_id")
+    named = rows_for_question(personas, "personas", settings.question)
+    return assign_members_to_segments(members, centroids).merge(named, on="segment_id")
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +101,9 @@ def test_members_are_assigned_with_the_persisted_model_not_a_refit(
         call_center=5,
     )
 
-    assigned = assign_members_to_segments(newcomer, centroids).merge(personas, on="segment_id")
+    assigned = assign_members_to_segments(newcomer, centroids).merge(
+        rows_for_question(personas, "personas", default_settings.question), on="segment_id"
+    )
 
     assert assigned.loc[0, "persona"] == "Care Management Members"
 

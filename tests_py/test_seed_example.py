@@ -24,13 +24,18 @@ SEED_EXAMPLE = pd.DataFrame(
 
 # The source's recipe: StandardScaler, KMeans(n_clusters=4, random_state=42, n_init=10), no extra transform.
 SEED_RECIPE = SegmentationSettings(
-    features=FEATURES, log1p_features=frozenset(), n_segments=4, random_state=42, n_init=10
+    question="consumer_engagement",
+    features=FEATURES,
+    log1p_features=frozenset(),
+    n_segments=4,
+    random_state=42,
+    n_init=10,
 )
 
 
-def test_seed_recipe_names_the_source_members_as_the_source_does(personas, persona_profiles):
+def test_seed_recipe_names_the_source_members_as_the_source_does(personas, persona_profiles, engagement_personas):
     centroids = fit_segment_centroids(SEED_EXAMPLE, personas, persona_profiles, SEED_RECIPE)
-    assigned = assign_members_to_segments(SEED_EXAMPLE, centroids).merge(personas, on="segment_id")
+    assigned = assign_members_to_segments(SEED_EXAMPLE, centroids).merge(engagement_personas, on="segment_id")
     persona_of = assigned.set_index("member_id")["persona"]
 
     assert persona_of["1001"] == "Digital Learners"

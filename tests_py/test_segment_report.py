@@ -85,11 +85,11 @@ def report(build, tmp_path_factory) -> ReportPage:
 
 
 @pytest.mark.end_to_end
-def test_size_table_shows_every_persona_with_the_numbers_of_segment_profiles(build, report, personas):
+def test_size_table_shows_every_persona_with_the_numbers_of_segment_profiles(build, report, engagement_personas):
     profiles = query(build[0], "select * from segment_profiles order by segment_id")
     shown = report.table(SIZE_TABLE_ID)
 
-    assert sorted(shown["persona"]) == sorted(personas["persona"])
+    assert sorted(shown["persona"]) == sorted(engagement_personas["persona"])
     assert shown["segment_id"].astype(int).tolist() == profiles["segment_id"].tolist()
     assert shown["member_count"].map(number).tolist() == profiles["member_count"].tolist()
     np.testing.assert_allclose(shown["member_share"].map(number) / 100, profiles["member_share"], atol=5e-4)
@@ -129,7 +129,7 @@ def test_report_loads_nothing_from_outside_the_file(report):
 
 
 @pytest.mark.end_to_end
-def test_missing_history_and_fairness_marts_are_noted_and_present_ones_shown(build, report, tmp_path):
+def test_a_missing_history_mart_is_noted_and_present_optional_marts_are_shown(build, report, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(build[0] / "warehouse.duckdb", copy)
     with duckdb.connect(str(copy)) as connection:
@@ -140,7 +140,8 @@ def test_missing_history_and_fairness_marts_are_noted_and_present_ones_shown(bui
     with_history = render(copy, tmp_path / "segment_report.html")
 
     assert "No segment_migrations table in this warehouse." in report.texts
-    assert "No segment_fairness table in this warehouse." in report.texts
+    assert "No segment_fairness table in this warehouse." not in report.texts
+    assert "segment_fairness" in report.tables
     assert "segment_migrations" not in report.tables
     assert "No segment_migrations table in this warehouse." not in with_history.texts
     assert with_history.tables["segment_migrations"] == [

@@ -5,3 +5,18 @@ cross-database macros (``dbt.type_string()``, ``dbt.dateadd(...)``) and ``adapte
 this package are exposed to the templater under their own names (``dbt``, ``adapter``) by ``library_path`` in
 ``.sqlfluff``. They render what dbt-duckdb renders, so the linter sees the SQL DuckDB runs.
 """
+
+from pathlib import Path as _Path
+
+import yaml as _yaml
+
+_PROJECT_VARS = _yaml.safe_load((_Path(__file__).resolve().parents[2] / "dbt_project.yml").read_text())["vars"]
+
+
+def var(name: str, default: object = None) -> object:
+    """The project's own default for a dbt var, so SQL that loops over or formats a var renders as in dbt."""
+    return _PROJECT_VARS.get(name, default)
+
+
+def load_relation(_relation: object) -> None:
+    """No warehouse exists at lint time, so code that runs only against built relations is skipped."""

@@ -23,3 +23,11 @@ def type_bigint() -> str:
 
 def dateadd(datepart: str, interval: object, from_date_or_timestamp: str) -> str:
     return f"({from_date_or_timestamp} + cast({interval} as bigint) * interval 1 {datepart})"
+
+
+def concat(fields: list[str]) -> str:
+    return " || ".join(fields)
+
+
+def listagg(measure: str, delimiter_text: str = "','", order_by_clause: str | None = None) -> str:
+    return f"string_agg({measure}, {delimiter_text} {order_by_clause or ''})"

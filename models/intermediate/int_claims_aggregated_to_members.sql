@@ -15,10 +15,12 @@ claim_lines_in_window as (
 
 aggregated as (
 
-    -- Lines of one claim share its claim_id, so a claim counts once however many lines it has.
+    -- Lines of one claim share its claim_id, so a claim counts once however many lines it has; every line's
+    -- paid amount counts.
     select
         member_id,
-        count(distinct claim_id) as claims
+        count(distinct claim_id) as claims,
+        sum(paid_amount) as paid_amount
 
     from claim_lines_in_window
     group by member_id

@@ -36,6 +36,12 @@ call_center_contacts as (
 
 ),
 
+coverage_months as (
+
+    select * from {{ ref('int_coverage_months_aggregated_to_members') }}
+
+),
+
 features as (
 
     -- A member with no activity in the window has no aggregate row: that is a count of 0, not unknown.
@@ -48,7 +54,10 @@ features as (
         cast(coalesce(claims.claims, 0) as {{ dbt.type_bigint() }}) as claims,
         cast(coalesce(portal_logins.portal_logins, 0) as {{ dbt.type_bigint() }}) as portal_logins,
         cast(coalesce(email_opens.email_opens, 0) as {{ dbt.type_bigint() }}) as email_opens,
-        cast(coalesce(call_center_contacts.call_center, 0) as {{ dbt.type_bigint() }}) as call_center
+        cast(coalesce(call_center_contacts.call_center, 0) as {{ dbt.type_bigint() }}) as call_center,
+        -- Covered on the as-of date means at least one covered month, so the division is always defined.
+        cast(coalesce(claims.paid_amount, 0) as {{ type_double() }})
+        / coverage_months.covered_months as paid_amount_per_member_month
 
     from current_enrollments
     inner join members on current_enrollments.member_id = members.member_id
@@ -56,6 +65,7 @@ features as (
     left join portal_logins on current_enrollments.member_id = portal_logins.member_id
     left join email_opens on current_enrollments.member_id = email_opens.member_id
     left join call_center_contacts on current_enrollments.member_id = call_center_contacts.member_id
+    left join coverage_months on current_enrollments.member_id = coverage_months.member_id
 
 )
 

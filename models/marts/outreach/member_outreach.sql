@@ -6,32 +6,45 @@ member_segments as (
 
 ),
 
-personas as (
+segment_reviews as (
 
-    select * from {{ ref('personas') }}
+    select * from {{ ref('segment_reviews') }}
 
 ),
 
-outreach_actions as (
+distance_ranks as (
 
-    select * from {{ ref('outreach_actions') }}
+    -- 0 for the segment's most typical member, 1 for its least typical; ties share a rank.
+    select
+        *,
+        percent_rank() over (partition by segment_id order by distance_to_centroid) as distance_percentile
+
+    from member_segments
 
 ),
 
 outreach as (
 
     select
-        member_segments.member_id,
-        member_segments.as_of_date,
-        member_segments.segment_id,
-        personas.persona,
-        outreach_actions.recommended_action,
-        outreach_actions.outreach_channel,
-        member_segments.distance_to_centroid
+        distance_ranks.member_id,
+        distance_ranks.as_of_date,
+        distance_ranks.segment_id,
+        segment_reviews.persona,
+        segment_reviews.matched_persona,
+        segment_reviews.review_reason,
+        segment_reviews.recommended_action,
+        segment_reviews.outreach_channel,
+        distance_ranks.distance_to_centroid,
+        cast(distance_ranks.distance_percentile as {{ type_double() }}) as distance_percentile,
+        case
+            when distance_ranks.distance_percentile > {{ var('member_review_distance_percentile') }} then 'low'
+            when distance_ranks.distance_percentile > 0.5 then 'medium'
+            else 'high'
+        end as confidence_band,
+        distance_ranks.distance_percentile > {{ var('member_review_distance_percentile') }} as flagged_for_review
 
-    from member_segments
-    inner join personas on member_segments.segment_id = personas.segment_id
-    left join outreach_actions on personas.persona = outreach_actions.persona
+    from distance_ranks
+    inner join segment_reviews on distance_ranks.segment_id = segment_reviews.segment_id
 
 )
 

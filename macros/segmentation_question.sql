@@ -1,0 +1,19 @@
+{#- The configured segmentation question. var segmentation_question names one entry of var
+    segmentation_questions; the check lives here so that a typo fails at compile time, naming both vars. -#}
+
+{% macro segmentation_question_settings() %}
+    {%- set question = var('segmentation_question') -%}
+    {%- set questions = var('segmentation_questions') -%}
+    {%- if question not in questions -%}
+        {{ exceptions.raise_compiler_error(
+            "var segmentation_question: '" ~ question ~ "' is not one of var segmentation_questions "
+            ~ (questions | list | sort | join(', '))
+        ) }}
+    {%- endif -%}
+    {{ return(questions[question]) }}
+{% endmacro %}
+
+{% macro segmentation_question() -%}
+    {%- do segmentation_question_settings() -%}
+    '{{ var("segmentation_question") }}'
+{%- endmacro %}
