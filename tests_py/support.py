@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+
+from bench.harness import dbt_build_command, run_results_path, warehouse_path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
@@ -50,33 +50,16 @@ def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, 
     Returns run_results.json; raises with dbt's own output when the build fails, so a red test shows why.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    build_env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
-        "DBT_TARGET_PATH": str(workdir / "target"),
-        "DBT_LOG_PATH": str(workdir / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        **(env or {}),
-    }
-    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
-    dbt = Path(sys.executable).with_name("dbt")
-    completed = subprocess.run(
-        [str(dbt), "build", "--vars", json.dumps(all_vars)],
-        cwd=REPO_ROOT,
-        env=build_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command, build_env = dbt_build_command(workdir, raw_data_path, dbt_vars, env)
+    completed = subprocess.run(command, cwd=REPO_ROOT, env=build_env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise AssertionError(
             f"dbt build failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
         )
-    return json.loads((workdir / "target" / "run_results.json").read_text())
+    return json.loads(run_results_path(workdir).read_text())
 
 
 def query(workdir: Path, sql: str) -> pd.DataFrame:
     """Read the built warehouse the way consumers do: a read-only connection after the build."""
-    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as connection:
+    with duckdb.connect(str(warehouse_path(workdir)), read_only=True) as connection:
         return connection.sql(sql).df()
