@@ -14,7 +14,7 @@ DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build test lint format lock clean
+.PHONY: help install build demo-data dbt-build test lint format lock clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Ins
 
 test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed ## dbt build vs plain pandas at 50k and 500k members into docs/BENCHMARKS.md (LARGE=1 adds 5M)
+	$(BIN)/python -m bench $(if $(filter 1,$(LARGE)),--large)
 
 lint: $(BIN)/.installed ## ruff check and format check
 	$(BIN)/ruff check .
