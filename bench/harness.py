@@ -10,8 +10,10 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
@@ -36,6 +38,7 @@ EXTRACT_TABLES = (
 )
 REPORTED_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb", "pandas", "scikit-learn")
 KIB = 1024
+RSS_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,25 +71,58 @@ class Machine:
     versions: dict[str, str]
 
 
-def measure(argv: list[str], env: dict[str, str], log: Path) -> Measurement:
+class MemoryCeilingError(RuntimeError):
+    """A child was killed because its RSS passed the ceiling; carries how far it got."""
+
+    def __init__(self, argv: list[str], measurement: Measurement) -> None:
+        super().__init__(f"{shlex.join(argv)} killed above the memory ceiling after {measurement.wall_seconds:.1f} s")
+        self.measurement = measurement
+
+
+def measure(argv: list[str], env: dict[str, str], log: Path, rss_ceiling_bytes: int) -> Measurement:
     """Run argv from the repository root to completion, output to log; its wall time and peak RSS.
 
     The peak RSS is the child's own ru_maxrss from os.wait4 (the largest of it and its waited-for descendants),
     so it covers everything the process does in-process, such as dbt's Python models, and nothing of the
-    bench's own process.
+    bench's own process. The machine is shared, so a watchdog kills a child whose RSS passes the ceiling
+    (raising MemoryCeilingError) before it can push everyone else's work into the OOM killer.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        exited, killed = threading.Event(), threading.Event()
+        watchdog = threading.Thread(target=_watch_rss, args=(process.pid, rss_ceiling_bytes, exited, killed))
+        watchdog.start()
+        # Wait without reaping: until the watchdog has stopped, the pid must stay this child's.
+        os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
         wall_seconds = time.perf_counter() - started
+        exited.set()
+        watchdog.join()
+        _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
+    measurement = Measurement(wall_seconds=wall_seconds, peak_rss_bytes=usage.ru_maxrss * KIB)
+    if killed.is_set():
+        raise MemoryCeilingError(argv, measurement)
     if process.returncode != 0:
         raise RuntimeError(
             f"{shlex.join(argv)} exited with {process.returncode}; end of {log}:\n{log.read_text()[-6000:]}"
         )
-    return Measurement(wall_seconds=wall_seconds, peak_rss_bytes=usage.ru_maxrss * KIB)
+    return measurement
+
+
+def _watch_rss(pid: int, ceiling_bytes: int, exited: threading.Event, killed: threading.Event) -> None:
+    while not exited.wait(RSS_POLL_SECONDS):
+        if rss_bytes(Path(f"/proc/{pid}/status").read_text()) > ceiling_bytes:
+            killed.set()
+            os.kill(pid, signal.SIGKILL)
+            return
+
+
+def rss_bytes(status: str) -> int:
+    """VmRSS from /proc/<pid>/status; 0 once the process has exited (a zombie has no VmRSS line)."""
+    lines = [line for line in status.splitlines() if line.startswith("VmRSS:")]
+    return int(lines[0].split()[1]) * KIB if lines else 0
 
 
 def dbt_build_command(
@@ -118,24 +154,24 @@ def run_results_path(workdir: Path) -> Path:
     return workdir / "target" / "run_results.json"
 
 
-def run_project(raw: Path, workdir: Path) -> Measurement:
+def run_project(raw: Path, workdir: Path, rss_ceiling_bytes: int) -> Measurement:
     """The project's full dbt build (all models and tests) with the segmentation timing hook on.
 
     workdir is wiped first: a fresh warehouse, and no partial-parse cache, so every run starts alike.
     """
     _empty(workdir)
     argv, env = dbt_build_command(workdir, raw, env={TIMINGS_ENV: str(workdir / TIMINGS_FILE)})
-    return measure(argv, env, workdir / "dbt.out")
+    return measure(argv, env, workdir / "dbt.out", rss_ceiling_bytes)
 
 
-def run_baseline(raw: Path, workdir: Path) -> Measurement:
+def run_baseline(raw: Path, workdir: Path, rss_ceiling_bytes: int) -> Measurement:
     """The plain-pandas script on the same extracts; it saves its clusters, as the project saves its marts."""
     _empty(workdir)
     argv = [sys.executable, "-m", "bench.plain_pandas_baseline", str(raw), "--out", str(workdir / CLUSTERS_FILE)]
-    return measure(argv, dict(os.environ), workdir / "baseline.out")
+    return measure(argv, dict(os.environ), workdir / "baseline.out", rss_ceiling_bytes)
 
 
-def cached_extracts(data_dir: Path, members: int) -> Extracts:
+def cached_extracts(data_dir: Path, members: int, rss_ceiling_bytes: int) -> Extracts:
     """data_dir/<members>/ holding the demo extracts: generated once, then reused by every later bench.
 
     Generation writes to a scratch name that is renamed only when complete, so an interrupted run never
@@ -146,7 +182,7 @@ def cached_extracts(data_dir: Path, members: int) -> Extracts:
         partial = data_dir / f"{members}.partial"
         shutil.rmtree(partial, ignore_errors=True)
         argv = [sys.executable, "-m", "demo_data", "--members", str(members), "--out", str(partial)]
-        generation = measure(argv, dict(os.environ), data_dir / f"{members}.generate.out")
+        generation = measure(argv, dict(os.environ), data_dir / f"{members}.generate.out", rss_ceiling_bytes)
         (partial / GENERATION_FILE).write_text(json.dumps(asdict(generation)))
         partial.rename(raw)
     generation_file = raw / GENERATION_FILE

@@ -76,13 +76,15 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]], align: 
     return "\n".join(f"| {' | '.join(line)} |" for line in lines)
 
 
-def render_report(machine: Machine, results: Sequence[SizeResult], measured_at: dt.datetime) -> str:
+def render_report(
+    machine: Machine, results: Sequence[SizeResult], measured_at: dt.datetime, rss_ceiling_bytes: int
+) -> str:
     """The generated part of docs/BENCHMARKS.md: the machine, then one section per plan size."""
     versions = ", ".join(f"{package} {version}" for package, version in machine.versions.items())
     header = (
         f"Measured {measured_at:%Y-%m-%d %H:%M} UTC on commit {machine.commit}: {machine.cores} cores "
         f"({machine.cpu_model}), {format_bytes(machine.memory_bytes)} memory, load average {machine.load_average:.1f} "
-        f"when the bench started; {versions}."
+        f"when the bench started; {versions}. Runs are killed above {format_bytes(rss_ceiling_bytes)} RSS."
     )
     return "\n\n".join(["## Results", header, *(render_size(result) for result in results)])
 
@@ -120,35 +122,51 @@ def _extracts_line(result: SizeResult) -> str:
 
 
 def _headline_table(result: SizeResult) -> str:
-    project_wall = Spread.of([run.measurement.wall_seconds for run in result.project])
-    baseline_wall = Spread.of([run.measurement.wall_seconds for run in result.baseline])
-    project_rss = Spread.of([run.measurement.peak_rss_bytes for run in result.project])
-    baseline_rss = Spread.of([run.measurement.peak_rss_bytes for run in result.baseline])
-    project_ari = Spread.of([run.recovery.adjusted_rand_index for run in result.project])
-    baseline_ari = Spread.of([run.recovery.adjusted_rand_index for run in result.baseline])
+    def row(label: str, project: list[float], baseline: list[float], unit: Callable[[float], str]) -> list[str]:
+        """A measure's project and baseline cells, and their ratio; n/a where the baseline has no runs."""
+        if not baseline:
+            return [label, format_spread(Spread.of(project), unit), "n/a", "n/a"]
+        project_spread, baseline_spread = Spread.of(project), Spread.of(baseline)
+        return [
+            label,
+            format_spread(project_spread, unit),
+            format_spread(baseline_spread, unit),
+            f"{ratio(project_spread, baseline_spread):.2f}",
+        ]
+
+    def recovery_row(label: str, project: list[float], baseline: list[float]) -> list[str]:
+        return [*row(label, project, baseline, "{:.3f}".format)[:3], ""]
+
     names = Spread.of([run.recovery.names_correct for run in result.project])
     rows = [
-        [
+        row(
             "wall time, median (min-max)",
-            format_spread(project_wall, format_seconds),
-            format_spread(baseline_wall, format_seconds),
-            f"{ratio(project_wall, baseline_wall):.2f}",
-        ],
-        [
+            [run.measurement.wall_seconds for run in result.project],
+            [run.measurement.wall_seconds for run in result.baseline],
+            format_seconds,
+        ),
+        row(
             "peak RSS, median (min-max)",
-            format_spread(project_rss, format_bytes),
-            format_spread(baseline_rss, format_bytes),
-            f"{ratio(project_rss, baseline_rss):.2f}",
-        ],
-        [
+            [run.measurement.peak_rss_bytes for run in result.project],
+            [run.measurement.peak_rss_bytes for run in result.baseline],
+            format_bytes,
+        ),
+        recovery_row(
             "persona recovery: adjusted Rand index",
-            format_spread(project_ari, "{:.3f}".format),
-            format_spread(baseline_ari, "{:.3f}".format),
-            "",
-        ],
+            [run.recovery.adjusted_rand_index for run in result.project],
+            [run.recovery.adjusted_rand_index for run in result.baseline],
+        ),
         ["persona recovery: correct persona names", format_spread(names, format_share), "n/a (unnamed clusters)", ""],
     ]
-    return markdown_table(["", "project: dbt build", "baseline: plain pandas", "project / baseline"], rows, "lrrr")
+    table = markdown_table(["", "project: dbt build", "baseline: plain pandas", "project / baseline"], rows, "lrrr")
+    if result.baseline_killed is None:
+        return table
+    killed = result.baseline_killed
+    return (
+        f"{table}\n\nThe baseline passed the memory ceiling and was killed after "
+        f"{format_seconds(killed.wall_seconds)} at {format_bytes(killed.peak_rss_bytes)}; it was not tried again at "
+        f"this size, and the baseline column holds only the runs that finished."
+    )
 
 
 def _time_split_table(result: SizeResult) -> str:

@@ -160,4 +160,5 @@ class SizeResult:
     members: int
     extracts: Extracts
     project: tuple[ProjectRun, ...]
-    baseline: tuple[BaselineRun, ...]
+    baseline: tuple[BaselineRun, ...]  # the runs that finished
+    baseline_killed: Measurement | None = None  # how far the baseline got when it passed the memory ceiling

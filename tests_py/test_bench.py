@@ -13,7 +13,16 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from bench.__main__ import main
-from bench.harness import Extracts, Machine, Measurement, cpu_model, measure, mem_total_bytes
+from bench.harness import (
+    Extracts,
+    Machine,
+    Measurement,
+    MemoryCeilingError,
+    cpu_model,
+    measure,
+    mem_total_bytes,
+    rss_bytes,
+)
 from bench.report import (
     RESULTS_END,
     RESULTS_START,
@@ -43,6 +52,7 @@ from bench.results import (
     seconds_by_kind,
 )
 
+GIB = 1024**3
 RUN_RESULTS = {
     "elapsed_time": 7.5,
     "results": [
@@ -174,7 +184,7 @@ def test_machine_memory_and_cpu_model_come_from_proc_files():
     assert cpu_model("processor\t: 0\n") == "unknown"
 
 
-def _size_result(phases: PhaseTimings | None) -> SizeResult:
+def _size_result(phases: PhaseTimings | None, baseline_killed: Measurement | None = None) -> SizeResult:
     def project(wall: float, rss: int) -> ProjectRun:
         return ProjectRun(
             measurement=Measurement(wall_seconds=wall, peak_rss_bytes=rss),
@@ -191,7 +201,10 @@ def _size_result(phases: PhaseTimings | None) -> SizeResult:
         members=500_000,
         extracts=Extracts(path=Path("/data/500000"), rows=24_000_000, bytes=400 * 1024**2, generation=None),
         project=(project(6.0, 500 * 1024**2), project(6.5, 520 * 1024**2), project(7.0, 510 * 1024**2)),
-        baseline=(baseline(10.0, 2 * 1024**3), baseline(9.0, 2 * 1024**3), baseline(12.0, 3 * 1024**3)),
+        baseline=()
+        if baseline_killed
+        else (baseline(10.0, 2 * 1024**3), baseline(9.0, 2 * 1024**3), baseline(12.0, 3 * 1024**3)),
+        baseline_killed=baseline_killed,
     )
 
 
@@ -199,7 +212,7 @@ def _render(result: SizeResult) -> str:
     machine = Machine(
         cores=2, memory_bytes=24 * 1024**3, cpu_model="AMD EPYC", load_average=1.0, commit="abc1234", versions={}
     )
-    return render_report(machine, [result], dt.datetime(2025, 12, 31, 12, 0, tzinfo=dt.UTC))
+    return render_report(machine, [result], dt.datetime(2025, 12, 31, 12, 0, tzinfo=dt.UTC), 6 * GIB)
 
 
 def test_report_shows_medians_ratios_recovery_and_the_time_split():
@@ -224,10 +237,17 @@ def test_report_lists_the_segmentation_phases_when_the_package_timed_them():
     assert "| fit | 3.0 s |" in report
 
 
+def test_report_says_when_the_baseline_was_killed_at_the_memory_ceiling():
+    report = _render(_size_result(phases=None, baseline_killed=Measurement(wall_seconds=40.0, peak_rss_bytes=6 * GIB)))
+
+    assert "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | n/a | n/a |" in report
+    assert "killed after 40.0 s at 6.00 GiB" in report
+
+
 def test_measure_reports_the_childs_own_peak_memory(tmp_path):
     allocate = [sys.executable, "-c", "block = bytearray(300 * 1024**2)"]
 
-    measurement = measure(allocate, dict(os.environ), tmp_path / "out.log")
+    measurement = measure(allocate, dict(os.environ), tmp_path / "out.log", rss_ceiling_bytes=GIB)
 
     assert measurement.peak_rss_bytes >= 300 * 1024**2
     assert measurement.wall_seconds > 0
@@ -237,9 +257,26 @@ def test_measure_raises_with_the_end_of_the_childs_output(tmp_path):
     failing = [sys.executable, "-c", "import sys; print('the reason'); sys.exit(3)"]
 
     with pytest.raises(RuntimeError, match="exited with 3") as raised:
-        measure(failing, dict(os.environ), tmp_path / "out.log")
+        measure(failing, dict(os.environ), tmp_path / "out.log", rss_ceiling_bytes=GIB)
 
     assert "the reason" in str(raised.value)
+
+
+def test_measure_kills_a_child_that_passes_the_memory_ceiling(tmp_path):
+    hog = [sys.executable, "-c", "import time; block = bytearray(400 * 1024**2); time.sleep(30)"]
+
+    ceiling = 200 * 1024**2
+
+    with pytest.raises(MemoryCeilingError) as raised:
+        measure(hog, dict(os.environ), tmp_path / "out.log", rss_ceiling_bytes=ceiling)
+
+    assert raised.value.measurement.wall_seconds < 10  # killed, not waited for
+    assert raised.value.measurement.peak_rss_bytes > ceiling
+
+
+def test_rss_comes_from_the_status_file_and_is_zero_once_the_process_exited():
+    assert rss_bytes("Name:\tpython\nVmRSS:\t  204800 kB\n") == 200 * 1024**2
+    assert rss_bytes("Name:\tpython\nState:\tZ (zombie)\n") == 0
 
 
 @pytest.mark.end_to_end
