@@ -12,8 +12,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import REPO_ROOT, Machine
-from bench.results import NODE_KINDS, SizeResult, node_kind, node_name, nodes_by_kind, seconds_by_kind
+from bench.harness import REPO_ROOT, Machine, Measurement
+from bench.results import (
+    NODE_KINDS,
+    BaselineRun,
+    ProjectRun,
+    SizeResult,
+    node_kind,
+    node_name,
+    nodes_by_kind,
+    seconds_by_kind,
+)
 
 MIB = 1024**2
 GIB = 1024**3
@@ -90,27 +99,27 @@ def render_report(
 
 
 def render_size(result: SizeResult) -> str:
-    return "\n\n".join(
-        [
-            f"### {result.members:,} members",
-            _extracts_line(result),
-            _headline_table(result),
-            "Where the build's time goes (medians; dbt runs its nodes on 2 threads, so node times can add up to "
-            "more than dbt's elapsed time):",
-            _time_split_table(result),
-            "Slowest models (median execution time):",
-            _models_table(result),
-            _phases_section(result),
-        ]
-    )
+    parts = [f"### {result.members:,} members", _extracts_line(result), _headline_table(result)]
+    parts += [_killed_line(contender, measurement) for contender, measurement in result.killed.items()]
+    if not result.project:
+        return "\n\n".join([*parts, "No dbt build finished under the memory ceiling, so there is no breakdown."])
+    parts += [
+        "Where the build's time goes (medians; dbt runs its nodes on 2 threads, so node times can add up to "
+        "more than dbt's elapsed time):",
+        _time_split_table(result),
+        "Slowest models (median execution time):",
+        _models_table(result),
+        _phases_section(result),
+    ]
+    return "\n\n".join(parts)
 
 
 def _extracts_line(result: SizeResult) -> str:
     extracts = result.extracts
-    pairs = len(result.project)
     line = (
-        f"{pairs} alternating pair{'s' if pairs > 1 else ''} (dbt build, then baseline) on {extracts.rows:,} "
-        f"extract rows in 7 Parquet files ({format_bytes(extracts.bytes)}) in `{_shown(extracts.path)}`"
+        f"{result.pairs} alternating pair{'s' if result.pairs > 1 else ''} (dbt build, then baseline) on "
+        f"{extracts.rows:,} extract rows in 7 Parquet files ({format_bytes(extracts.bytes)}) in "
+        f"`{_shown(extracts.path)}`"
     )
     if extracts.generation is None:
         return f"{line}."
@@ -122,50 +131,38 @@ def _extracts_line(result: SizeResult) -> str:
 
 
 def _headline_table(result: SizeResult) -> str:
-    def row(label: str, project: list[float], baseline: list[float], unit: Callable[[float], str]) -> list[str]:
-        """A measure's project and baseline cells, and their ratio; n/a where the baseline has no runs."""
-        if not baseline:
-            return [label, format_spread(Spread.of(project), unit), "n/a", "n/a"]
-        project_spread, baseline_spread = Spread.of(project), Spread.of(baseline)
-        return [
-            label,
-            format_spread(project_spread, unit),
-            format_spread(baseline_spread, unit),
-            f"{ratio(project_spread, baseline_spread):.2f}",
-        ]
+    def cell(values: list[float], unit: Callable[[float], str]) -> str:
+        return format_spread(Spread.of(values), unit) if values else "n/a"
 
-    def recovery_row(label: str, project: list[float], baseline: list[float]) -> list[str]:
-        return [*row(label, project, baseline, "{:.3f}".format)[:3], ""]
+    def ratio_cell(project: list[float], baseline: list[float]) -> str:
+        return f"{ratio(Spread.of(project), Spread.of(baseline)):.2f}" if project and baseline else "n/a"
 
-    names = Spread.of([run.recovery.names_correct for run in result.project])
+    def both(value: Callable[[ProjectRun | BaselineRun], float]) -> tuple[list[float], list[float]]:
+        return [value(run) for run in result.project], [value(run) for run in result.baseline]
+
+    walls = both(lambda run: run.measurement.wall_seconds)
+    rss = both(lambda run: run.measurement.peak_rss_bytes)
+    ari = both(lambda run: run.recovery.adjusted_rand_index)
+    names = [run.recovery.names_correct for run in result.project]
     rows = [
-        row(
+        [
             "wall time, median (min-max)",
-            [run.measurement.wall_seconds for run in result.project],
-            [run.measurement.wall_seconds for run in result.baseline],
-            format_seconds,
-        ),
-        row(
-            "peak RSS, median (min-max)",
-            [run.measurement.peak_rss_bytes for run in result.project],
-            [run.measurement.peak_rss_bytes for run in result.baseline],
-            format_bytes,
-        ),
-        recovery_row(
-            "persona recovery: adjusted Rand index",
-            [run.recovery.adjusted_rand_index for run in result.project],
-            [run.recovery.adjusted_rand_index for run in result.baseline],
-        ),
-        ["persona recovery: correct persona names", format_spread(names, format_share), "n/a (unnamed clusters)", ""],
+            cell(walls[0], format_seconds),
+            cell(walls[1], format_seconds),
+            ratio_cell(*walls),
+        ],
+        ["peak RSS, median (min-max)", cell(rss[0], format_bytes), cell(rss[1], format_bytes), ratio_cell(*rss)],
+        ["persona recovery: adjusted Rand index", cell(ari[0], "{:.3f}".format), cell(ari[1], "{:.3f}".format), ""],
+        ["persona recovery: correct persona names", cell(names, format_share), "n/a (unnamed clusters)", ""],
     ]
-    table = markdown_table(["", "project: dbt build", "baseline: plain pandas", "project / baseline"], rows, "lrrr")
-    if result.baseline_killed is None:
-        return table
-    killed = result.baseline_killed
+    return markdown_table(["", "project: dbt build", "baseline: plain pandas", "project / baseline"], rows, "lrrr")
+
+
+def _killed_line(contender: str, measurement: Measurement) -> str:
     return (
-        f"{table}\n\nThe baseline passed the memory ceiling and was killed after "
-        f"{format_seconds(killed.wall_seconds)} at {format_bytes(killed.peak_rss_bytes)}; it was not tried again at "
-        f"this size, and the baseline column holds only the runs that finished."
+        f"The {contender} passed the memory ceiling and was killed after {format_seconds(measurement.wall_seconds)} "
+        f"at {format_bytes(measurement.peak_rss_bytes)}; it was not tried again at this size, and its column holds "
+        "only the runs that finished."
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -158,7 +158,9 @@ class SizeResult:
     """Every run at one plan size, in the order they ran (project and baseline alternating)."""
 
     members: int
+    pairs: int
     extracts: Extracts
-    project: tuple[ProjectRun, ...]
-    baseline: tuple[BaselineRun, ...]  # the runs that finished
-    baseline_killed: Measurement | None = None  # how far the baseline got when it passed the memory ceiling
+    project: tuple[ProjectRun, ...]  # the runs that finished
+    baseline: tuple[BaselineRun, ...]
+    # Per contender ("project", "baseline") killed at the memory ceiling: how far its run got.
+    killed: dict[str, Measurement] = field(default_factory=dict)

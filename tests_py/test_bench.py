@@ -184,7 +184,7 @@ def test_machine_memory_and_cpu_model_come_from_proc_files():
     assert cpu_model("processor\t: 0\n") == "unknown"
 
 
-def _size_result(phases: PhaseTimings | None, baseline_killed: Measurement | None = None) -> SizeResult:
+def _size_result(phases: PhaseTimings | None, killed: dict[str, Measurement] | None = None) -> SizeResult:
     def project(wall: float, rss: int) -> ProjectRun:
         return ProjectRun(
             measurement=Measurement(wall_seconds=wall, peak_rss_bytes=rss),
@@ -197,14 +197,16 @@ def _size_result(phases: PhaseTimings | None, baseline_killed: Measurement | Non
     def baseline(wall: float, rss: int) -> BaselineRun:
         return BaselineRun(Measurement(wall, rss), Recovery(adjusted_rand_index=0.93, names_correct=None))
 
+    killed = killed or {}
+    projects = (project(6.0, 500 * 1024**2), project(6.5, 520 * 1024**2), project(7.0, 510 * 1024**2))
+    baselines = (baseline(10.0, 2 * GIB), baseline(9.0, 2 * GIB), baseline(12.0, 3 * GIB))
     return SizeResult(
         members=500_000,
+        pairs=3,
         extracts=Extracts(path=Path("/data/500000"), rows=24_000_000, bytes=400 * 1024**2, generation=None),
-        project=(project(6.0, 500 * 1024**2), project(6.5, 520 * 1024**2), project(7.0, 510 * 1024**2)),
-        baseline=()
-        if baseline_killed
-        else (baseline(10.0, 2 * 1024**3), baseline(9.0, 2 * 1024**3), baseline(12.0, 3 * 1024**3)),
-        baseline_killed=baseline_killed,
+        project=() if "project" in killed else projects,
+        baseline=() if "baseline" in killed else baselines,
+        killed=killed,
     )
 
 
@@ -238,10 +240,23 @@ def test_report_lists_the_segmentation_phases_when_the_package_timed_them():
 
 
 def test_report_says_when_the_baseline_was_killed_at_the_memory_ceiling():
-    report = _render(_size_result(phases=None, baseline_killed=Measurement(wall_seconds=40.0, peak_rss_bytes=6 * GIB)))
+    killed = {"baseline": Measurement(wall_seconds=40.0, peak_rss_bytes=4 * GIB)}
+
+    report = _render(_size_result(phases=None, killed=killed))
 
     assert "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | n/a | n/a |" in report
-    assert "killed after 40.0 s at 6.00 GiB" in report
+    assert "The baseline passed the memory ceiling and was killed after 40.0 s at 4.00 GiB" in report
+    assert "Slowest models" in report
+
+
+def test_report_has_no_breakdown_when_no_build_finished_under_the_ceiling():
+    killed = {"project": Measurement(wall_seconds=90.0, peak_rss_bytes=4 * GIB)}
+
+    report = _render(_size_result(phases=None, killed=killed))
+
+    assert "| wall time, median (min-max) | n/a | 10.0 s (9.0 s-12.0 s) | n/a |" in report
+    assert "No dbt build finished under the memory ceiling" in report
+    assert "Slowest models" not in report
 
 
 def test_measure_reports_the_childs_own_peak_memory(tmp_path):
