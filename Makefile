@@ -18,7 +18,7 @@ SEGMENTATION_QUESTION ?=
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build report docs choose-k test lint format lock clean
+.PHONY: help install build demo-data dbt-build report docs choose-k bench test lint format lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG 
 
 test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed ## dbt build vs plain pandas at 50k and 500k members into docs/BENCHMARKS.md (LARGE=1 adds 5M)
+	$(BIN)/python -m bench $(if $(filter 1,$(LARGE)),--large)
 
 lint: $(BIN)/.installed ## sqlfluff on the SQL (models, tests, analyses), ruff check and format check
 	$(BIN)/sqlfluff lint $(SQL_PATHS)

@@ -6,14 +6,21 @@ age through date_of_birth, premium and deductible through enrollments and plans,
 claims, portal logins, email events and call-center contacts. Events run from about 15 months before to
 about 1 month after the as-of date so that the pipeline's lookback-window filter has something to exclude.
 
-Randomness comes from one numpy Generator per table, each derived from the seed, so the same arguments give
-byte-identical files and a change to one table's logic leaves the others' draws untouched.
+Members are generated in chunks (CHUNK_MEMBERS at a time) and every table is streamed to its file chunk by
+chunk, so peak memory stays flat however large the plan. Member, enrollment, claim and contact ids continue
+across chunks; the plan line-up and its rates are drawn once and shared. Event rows are ordered in time
+within a chunk, not across chunks, as in an extract appended to by several source-system batches.
+
+Randomness comes from one numpy Generator per table and chunk, each derived from (seed, table, chunk), so
+the same arguments give byte-identical files, a change to one table's logic leaves the others' draws
+untouched, and adding members appends chunks without changing the earlier ones.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +35,8 @@ US_PER_HOUR = 60 * US_PER_MINUTE
 US_PER_DAY = 24 * US_PER_HOUR
 NO_DAY = np.iinfo(np.int32).max  # an open coverage_end, or an enrollment slot the member does not have
 FILE_FORMATS = ("parquet", "csv")
+# Members per chunk: each chunk's tables peak at about 0.8 GB, far below the whole plan's at millions of members.
+CHUNK_MEMBERS = 250_000
 TRUTH_PATH = Path("_truth") / "planted_personas.parquet"
 
 SCHEMAS = {
@@ -159,7 +168,7 @@ class Persona:
     call_reason_weights: tuple[float, ...]  # in CALL_REASONS order
 
 
-# Tuned with `python -m demo_data.check_recovery`: KMeans on the log1p-scaled features recovers these with an
+# Tuned so that the default pipeline (KMeans on the log1p-scaled features) recovers these with an
 # adjusted Rand index of about 0.94 at 50,000 members while every count stays overdispersed. Narrower gaps
 # (a first draft with HEU calls 1.5, CMM/CSM calls 5, HEU age sd 7, gamma shapes 4) scored about 0.87.
 PERSONAS = (
@@ -332,6 +341,10 @@ class Timeline:
     year: int
 
     @property
+    def as_of_date(self) -> dt.date:
+        return dt.date(1970, 1, 1) + dt.timedelta(days=self.as_of)
+
+    @property
     def window_days(self) -> int:
         return self.as_of - self.window_start
 
@@ -345,8 +358,25 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class PlanLineup:
+    """The plans extract and each plan's gross-rate factor: drawn once, shared by every chunk's enrollments."""
+
+    table: pa.Table
+    rates: np.ndarray  # gross-premium factor per plans-table row
+
+
+@dataclass(frozen=True)
+class FirstIds:
+    """The numbers a chunk's enrollment, claim and contact ids start from, so ids stay unique across chunks."""
+
+    enrollment: int = 1
+    claim: int = 1
+    contact: int = 1
+
+
+@dataclass(frozen=True)
 class Population:
-    """Member-level draws every table depends on; arrays are indexed by member position."""
+    """One chunk's member-level draws every table depends on; arrays are indexed by member position in the chunk."""
 
     member_ids: pa.Array
     persona: np.ndarray
@@ -379,8 +409,13 @@ def generate_extracts(
     as_of_date: dt.date,
     seed: int = 42,
     file_format: str = "parquet",
+    *,
+    chunk_members: int = CHUNK_MEMBERS,
 ) -> dict[str, int]:
-    """Write the seven raw extracts and the planted-persona truth; return rows written per extract."""
+    """Write the seven raw extracts and the planted-persona truth; return rows written per extract.
+
+    chunk_members only bounds memory, but it is part of the arguments: each chunk draws from its own streams.
+    """
     if n_members < 1:
         raise ValueError(f"n_members must be positive, got {n_members}")
     if file_format not in FILE_FORMATS:
@@ -388,41 +423,66 @@ def generate_extracts(
     out_dir = Path(out_dir)
     (out_dir / TRUTH_PATH.parent).mkdir(parents=True, exist_ok=True)
     timeline = _timeline(as_of_date)
-    population = _draw_population(_rng(seed, "population"), n_members)
-    plans = _plans_table(_rng(seed, "plans"), timeline.year)
-    enrollments, coverage = _enrollments(_rng(seed, "enrollments"), population, plans, timeline)
+    plans_rng = _rng(seed, "plans")
+    lineup = PlanLineup(table=_plans_table(plans_rng, timeline.year), rates=_plan_rates(plans_rng))
+    with _ExtractWriters(out_dir, file_format) as writers:
+        writers.append("plans", lineup.table)
+        first_ids = FirstIds()
+        for chunk, first_member in enumerate(range(0, n_members, chunk_members)):
+            members = range(first_member, min(first_member + chunk_members, n_members))
+            first_ids = _write_chunk(
+                writers, members, seed=seed, chunk=chunk, lineup=lineup, timeline=timeline, first_ids=first_ids
+            )
+    return writers.rows
 
-    def write(name: str, table: pa.Table) -> int:
-        return _write(table, out_dir, name, file_format)
 
-    # Each event table is built, written and dropped before the next to keep peak memory low.
-    rows = {
-        "members": write("members", _members_table(_rng(seed, "members"), population, as_of_date)),
-        "enrollments": write("enrollments", enrollments),
-        "plans": write("plans", plans),
-        "claims": write("claims", _claims_table(_rng(seed, "claims"), population, coverage, timeline)),
-        "portal_logins": write(
-            "portal_logins",
-            _portal_logins_table(_rng(seed, "portal_logins"), population, coverage, timeline),
-        ),
-        "email_events": write(
-            "email_events",
-            _email_events_table(_rng(seed, "email_events"), population, coverage, timeline),
-        ),
-        "call_center_contacts": write(
-            "call_center_contacts",
-            _call_center_table(_rng(seed, "call_center_contacts"), population, timeline),
-        ),
-    }
-    pq.write_table(_truth_table(population), out_dir / TRUTH_PATH, compression="zstd")
-    return rows
+def _write_chunk(
+    writers: _ExtractWriters,
+    members: range,
+    *,
+    seed: int,
+    chunk: int,
+    lineup: PlanLineup,
+    timeline: Timeline,
+    first_ids: FirstIds,
+) -> FirstIds:
+    """Generate one chunk of members and append every table's rows; return where the next chunk's ids start.
+
+    Each event table is built, written and dropped before the next to keep peak memory low.
+    """
+    population = _draw_population(_rng(seed, "population", chunk), members)
+    writers.append("truth", _truth_table(population))
+    writers.append("members", _members_table(_rng(seed, "members", chunk), population, timeline))
+    enrollments, coverage = _enrollments(
+        _rng(seed, "enrollments", chunk), population, lineup, timeline, first_ids.enrollment
+    )
+    writers.append("enrollments", enrollments)
+    claims, claim_count = _claims_table(_rng(seed, "claims", chunk), population, coverage, timeline, first_ids.claim)
+    writers.append("claims", claims)
+    del claims  # dropped before the next table is built
+    writers.append(
+        "portal_logins", _portal_logins_table(_rng(seed, "portal_logins", chunk), population, coverage, timeline)
+    )
+    writers.append(
+        "email_events", _email_events_table(_rng(seed, "email_events", chunk), population, coverage, timeline)
+    )
+    contacts, contact_count = _call_center_table(
+        _rng(seed, "call_center_contacts", chunk), population, timeline, first_ids.contact
+    )
+    writers.append("call_center_contacts", contacts)
+    return FirstIds(
+        enrollment=first_ids.enrollment + enrollments.num_rows,
+        claim=first_ids.claim + claim_count,
+        contact=first_ids.contact + contact_count,
+    )
 
 
 # --- time --------------------------------------------------------------------------------------------------
 
 
-def _rng(seed: int, stream: str) -> np.random.Generator:
-    spawn_key = (STREAMS.index(stream),)
+def _rng(seed: int, stream: str, chunk: int | None = None) -> np.random.Generator:
+    """The stream of one purpose (and chunk): shared draws such as the plans take no chunk."""
+    spawn_key = (STREAMS.index(stream),) if chunk is None else (STREAMS.index(stream), chunk)
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=spawn_key))
 
 
@@ -539,12 +599,12 @@ def _persona_values(attribute: str) -> np.ndarray:
     return np.array([getattr(p, attribute) for p in PERSONAS])
 
 
-def _draw_population(rng: np.random.Generator, n_members: int) -> Population:
+def _draw_population(rng: np.random.Generator, members: range) -> Population:
     """Assign personas, planted ages and per-member activity rates (gamma-mixed, hence overdispersed)."""
     shares = _persona_values("share")
-    persona = rng.choice(len(PERSONAS), size=n_members, p=shares / shares.sum()).astype(np.int8)
+    persona = rng.choice(len(PERSONAS), size=len(members), p=shares / shares.sum()).astype(np.int8)
     return Population(
-        member_ids=_format_ids("M", np.arange(1, n_members + 1), 9),
+        member_ids=_format_ids("M", np.arange(members.start + 1, members.stop + 1), 9),
         persona=persona,
         age=_draw_ages(rng, persona),
         activity_rates=_draw_activity_rates(rng, persona),
@@ -604,14 +664,14 @@ def _draw_counties(rng: np.random.Generator, state: np.ndarray) -> np.ndarray:
     return county
 
 
-def _members_table(rng: np.random.Generator, population: Population, as_of: dt.date) -> pa.Table:
+def _members_table(rng: np.random.Generator, population: Population, timeline: Timeline) -> pa.Table:
     n = population.persona.size
     state = _choose(rng, STATE_SHARES, n)
     all_counties = [c for s in STATE_SHARES for c in STATE_COUNTIES[s]]
     return pa.Table.from_arrays(
         [
             population.member_ids,
-            pa.array(_birth_dates(rng, population.age, as_of).astype(np.int32), type=pa.date32()),
+            pa.array(_birth_dates(rng, population.age, timeline.as_of_date).astype(np.int32), type=pa.date32()),
             _labels(tuple(SEX_SHARES), _choose(rng, SEX_SHARES, n)),
             _labels(tuple(STATE_SHARES), state),
             _labels(all_counties, _draw_counties(rng, state)),
@@ -759,15 +819,14 @@ def _enrollment_slots(rng: np.random.Generator, n: int, timeline: Timeline) -> t
 
 
 def _enrollments(
-    rng: np.random.Generator, population: Population, plans: pa.Table, timeline: Timeline
+    rng: np.random.Generator, population: Population, lineup: PlanLineup, timeline: Timeline, first_id: int
 ) -> tuple[pa.Table, Coverage]:
     """Enrollment rows for every member's slots, and the coverage intervals events must respect.
 
-    Rows are ordered by coverage_start so enrollment ids grow over time, as a source system's would.
+    Rows are ordered by coverage_start so enrollment ids grow over time within a chunk, as a source system's would.
     """
     n = population.persona.size
     starts, ends = _enrollment_slots(rng, n, timeline)
-    plan_rates = _plan_rates(rng)
     weights = _band_weights(population.persona)
     current_band = _choose_per_row(rng, weights)
     weights[np.arange(n), current_band] = 0.0  # a switch or a renewal change moves to another band
@@ -784,7 +843,7 @@ def _enrollments(
     plan_year_index = np.clip(_year_of(start) - (timeline.year - 1), 0, 1)
     plan_row = _plan_rows(rng, band, plan_year_index)
     premium, aptc = _premium_split(
-        rng, population.persona[member_idx], population.age[member_idx], band, plan_rates[plan_row]
+        rng, population.persona[member_idx], population.age[member_idx], band, lineup.rates[plan_row]
     )
     current_plan = np.empty(n, dtype=np.int64)
     current_plan[member_idx[slot == CURRENT]] = plan_row[slot == CURRENT]
@@ -792,9 +851,9 @@ def _enrollments(
     order = np.lexsort((slot, member_idx, start))
     table = pa.Table.from_arrays(
         [
-            _format_ids("E", np.arange(1, order.size + 1), 9),
+            _format_ids("E", np.arange(first_id, first_id + order.size), 9),
             population.member_ids.take(pa.array(member_idx[order])),
-            plans.column("plan_id").combine_chunks().take(pa.array(plan_row[order])),
+            lineup.table.column("plan_id").combine_chunks().take(pa.array(plan_row[order])),
             pa.array(start[order].astype(np.int32), type=pa.date32()),
             pa.array(end[order].astype(np.int32), type=pa.date32(), mask=end[order] == NO_DAY),
             pa.array(premium[order]),
@@ -802,7 +861,7 @@ def _enrollments(
         ],
         schema=SCHEMAS["enrollments"],
     )
-    deductible = plans.column("deductible").to_numpy()[current_plan]
+    deductible = lineup.table.column("deductible").to_numpy()[current_plan]
     return table, Coverage(starts=starts, ends=ends, deductible=deductible)
 
 
@@ -818,8 +877,13 @@ def _event_days(rng: np.random.Generator, size: int, timeline: Timeline) -> np.n
     return timeline.span_start + rng.integers(0, timeline.span_days, size=size)
 
 
-def _claims_table(rng: np.random.Generator, population: Population, coverage: Coverage, timeline: Timeline) -> pa.Table:
-    """Claims of 1-5 lines; medical visits mostly on weekdays, paid amounts shrunk by the deductible."""
+def _claims_table(
+    rng: np.random.Generator, population: Population, coverage: Coverage, timeline: Timeline, first_id: int
+) -> tuple[pa.Table, int]:
+    """Claims of 1-5 lines, and how many claims (ids) they are.
+
+    Medical visits fall mostly on weekdays; paid amounts are shrunk by the deductible.
+    """
     member_idx = _event_members(rng, population.rates("claims"), timeline.span_to_window)
     day = _event_days(rng, member_idx.size, timeline)
     pharmacy = rng.random(member_idx.size) < _persona_values("pharmacy_share")[population.persona[member_idx]]
@@ -835,9 +899,9 @@ def _claims_table(rng: np.random.Generator, population: Population, coverage: Co
     lines = _choose_per_row(rng, line_p) + 1
     claim_idx = np.repeat(np.arange(member_idx.size), lines)
     line_member, line_pharmacy = member_idx[claim_idx], pharmacy[claim_idx]
-    return pa.Table.from_arrays(
+    table = pa.Table.from_arrays(
         [
-            _format_ids("C", claim_idx + 1, 10),
+            _format_ids("C", claim_idx + first_id, 10),
             population.member_ids.take(pa.array(line_member)),
             pa.array(day[claim_idx].astype(np.int32), type=pa.date32()),
             _labels(("medical", "pharmacy"), line_pharmacy.astype(np.int8)),
@@ -845,6 +909,7 @@ def _claims_table(rng: np.random.Generator, population: Population, coverage: Co
         ],
         schema=SCHEMAS["claims"],
     )
+    return table, member_idx.size
 
 
 def _paid_amounts(rng: np.random.Generator, pharmacy: np.ndarray, deductible: np.ndarray) -> np.ndarray:
@@ -961,10 +1026,13 @@ def _move_calls_to_open_days(rng: np.random.Generator, day: np.ndarray) -> np.nd
     return np.where(closed, next_weekday, day)
 
 
-def _call_center_table(rng: np.random.Generator, population: Population, timeline: Timeline) -> pa.Table:
-    """Contacts Monday to Saturday in business hours; some are transferred, giving two rows per contact_id.
+def _call_center_table(
+    rng: np.random.Generator, population: Population, timeline: Timeline, first_id: int
+) -> tuple[pa.Table, int]:
+    """Contacts Monday to Saturday in business hours, and how many contacts (ids) they are.
 
-    Calls are not limited to coverage: lapsed and prospective members call too.
+    Some are transferred, giving two rows per contact_id. Calls are not limited to coverage: lapsed and
+    prospective members call too.
     """
     member_idx = _event_members(rng, population.rates("call_center"), timeline.span_to_window)
     day = _event_days(rng, member_idx.size, timeline)
@@ -981,24 +1049,47 @@ def _call_center_table(rng: np.random.Generator, population: Population, timelin
     row_member = member_idx[contact_idx]
     reason = _choose_per_row(rng, _call_reason_weights(population.persona[row_member], day[contact_idx]))
     rows = np.lexsort((row_at, contact_idx))
-    return pa.Table.from_arrays(
+    table = pa.Table.from_arrays(
         [
-            _format_ids("K", contact_idx[rows] + 1, 9),
+            _format_ids("K", contact_idx[rows] + first_id, 9),
             population.member_ids.take(pa.array(row_member[rows])),
             pa.array(row_at[rows], type=pa.timestamp("us")),
             _labels(CALL_REASONS, reason[rows]),
         ],
         schema=SCHEMAS["call_center_contacts"],
     )
+    return table, at.size
 
 
 # --- output ------------------------------------------------------------------------------------------------
 
 
-def _write(table: pa.Table, out_dir: Path, name: str, file_format: str) -> int:
-    path = out_dir / f"{name}.{file_format}"
+class _ExtractWriters:
+    """One open file per extract and the truth, appended to chunk by chunk; counts the extracts' rows."""
+
+    def __init__(self, out_dir: Path, file_format: str) -> None:
+        self._out_dir, self._format = out_dir, file_format
+        self._stack = ExitStack()
+        self._writers: dict[str, pq.ParquetWriter | pacsv.CSVWriter] = {}
+        self.rows = dict.fromkeys(SCHEMAS, 0)
+
+    def __enter__(self) -> _ExtractWriters:
+        for name, schema in SCHEMAS.items():
+            writer = _open_writer(self._out_dir / f"{name}.{self._format}", schema, self._format)
+            self._writers[name] = self._stack.enter_context(writer)
+        self._writers["truth"] = self._stack.enter_context(_open_writer(self._out_dir / TRUTH_PATH, TRUTH_SCHEMA))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    def append(self, name: str, table: pa.Table) -> None:
+        self._writers[name].write_table(table)
+        if name in self.rows:
+            self.rows[name] += table.num_rows
+
+
+def _open_writer(path: Path, schema: pa.Schema, file_format: str = "parquet") -> pq.ParquetWriter | pacsv.CSVWriter:
     if file_format == "parquet":
-        pq.write_table(table, path, compression="zstd")
-    else:
-        pacsv.write_csv(table, path)
-    return table.num_rows
+        return pq.ParquetWriter(path, schema, compression="zstd")
+    return pacsv.CSVWriter(path, schema)

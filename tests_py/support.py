@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,13 +12,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from bench.harness import dbt_command, dbt_environment, run_results_path, warehouse_path
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# The generated plan the end-to-end tests build on: small enough for a shared 2-core machine.
+# The generated plan the end-to-end tests build once per session (fixtures extracts and build in conftest.py).
 AS_OF = date(2025, 12, 31)
 MEMBERS = 20_000
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
-# The generated plan the end-to-end tests build once per session (fixtures extracts and build in conftest.py).
 
 
 def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
@@ -73,21 +72,10 @@ def run_dbt(
     Raises with dbt's own output when the command fails, so a red test shows why.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    dbt_env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_PROJECT_ROOT": str(REPO_ROOT),
-        "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
-        "DBT_TARGET_PATH": str(workdir / "target"),
-        "DBT_LOG_PATH": str(workdir / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        **(env or {}),
-    }
-    dbt = Path(sys.executable).with_name("dbt")
     completed = subprocess.run(
-        [str(dbt), *args, "--vars", json.dumps(dbt_vars or {})],
+        dbt_command(args, dbt_vars),
         cwd=project_dir,
-        env=dbt_env,
+        env=dbt_environment(workdir, env),
         capture_output=True,
         text=True,
         check=False,
@@ -108,7 +96,7 @@ def dbt_build(
 ) -> dict:
     """Run ``dbt build`` of project_dir on extracts in raw_data_path; returns run_results.json."""
     run_dbt(workdir, ["build"], {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}, env, project_dir)
-    return json.loads((workdir / "target" / "run_results.json").read_text())
+    return json.loads(run_results_path(workdir).read_text())
 
 
 def dbt_output(workdir: Path) -> str:
@@ -118,7 +106,7 @@ def dbt_output(workdir: Path) -> str:
 
 def query(workdir: Path, sql: str) -> pd.DataFrame:
     """Read the built warehouse the way consumers do: a read-only connection after the build."""
-    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as connection:
+    with duckdb.connect(str(warehouse_path(workdir)), read_only=True) as connection:
         return connection.sql(sql).df()
 
 

@@ -16,6 +16,7 @@ from demo_data.generate import generate_extracts
 AS_OF = date(2025, 12, 31)
 WINDOW_START = date(2024, 12, 31)  # exclusive
 MEMBERS = 2_000
+CHUNK_MEMBERS = 700  # three chunks, so every property below also holds across chunk boundaries
 PERSONAS = {"Digital Learners", "Highly Engaged Users", "Care Management Members", "Cost Sensitive Members"}
 # The public input contract, stated here independently of the generator so a change to it is caught.
 CONTRACT = {
@@ -74,14 +75,14 @@ EVENT_DATES = {
 @pytest.fixture(scope="module")
 def parquet_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("raw_parquet")
-    generate_extracts(MEMBERS, out, AS_OF, seed=42, file_format="parquet")
+    generate_extracts(MEMBERS, out, AS_OF, seed=42, file_format="parquet", chunk_members=CHUNK_MEMBERS)
     return out
 
 
 @pytest.fixture(scope="module")
 def csv_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("raw_csv")
-    generate_extracts(MEMBERS, out, AS_OF, seed=42, file_format="csv")
+    generate_extracts(MEMBERS, out, AS_OF, seed=42, file_format="csv", chunk_members=CHUNK_MEMBERS)
     return out
 
 
@@ -110,6 +111,22 @@ def test_same_seed_writes_byte_identical_files(tmp_path):
         generate_extracts(300, tmp_path / run, AS_OF, seed=7)
 
     assert file_bytes(tmp_path / "first") == file_bytes(tmp_path / "second")
+
+
+def test_more_members_append_chunks_and_leave_the_earlier_ones_unchanged(tmp_path):
+    generate_extracts(200, tmp_path / "one_chunk", AS_OF, chunk_members=200)
+    generate_extracts(500, tmp_path / "three_chunks", AS_OF, chunk_members=200)
+
+    for table in CONTRACT:
+        first_chunk = read(tmp_path / "one_chunk", table)
+        assert read(tmp_path / "three_chunks", table).slice(0, first_chunk.num_rows).equals(first_chunk), table
+
+
+def test_chunking_shares_one_plan_line_up(tmp_path):
+    generate_extracts(300, tmp_path / "whole", AS_OF)
+    generate_extracts(300, tmp_path / "chunked", AS_OF, chunk_members=100)
+
+    assert read(tmp_path / "chunked", "plans").equals(read(tmp_path / "whole", "plans"))
 
 
 def test_another_seed_writes_different_data(tmp_path):
@@ -163,6 +180,16 @@ def test_every_member_id_in_an_extract_is_a_member(table, parquet_dir):
     member_ids = read(parquet_dir, table)["member_id"]
 
     assert pc.all(pc.is_in(member_ids, value_set=members.combine_chunks())).as_py()
+
+
+def test_enrollment_and_contact_ids_stay_unique_across_chunks(parquet_dir):
+    enrollment_ids = read(parquet_dir, "enrollments")["enrollment_id"]
+    per_contact = (
+        read(parquet_dir, "call_center_contacts").group_by("contact_id").aggregate([("member_id", "count_distinct")])
+    )
+
+    assert pc.count_distinct(enrollment_ids).as_py() == len(enrollment_ids)
+    assert pc.max(per_contact["member_id_count_distinct"]).as_py() == 1
 
 
 def test_every_enrollment_plan_is_in_the_plans_extract(parquet_dir):
