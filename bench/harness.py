@@ -21,21 +21,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from demo_data.generate import SCHEMAS
+from member_segmentation.timings import TIMINGS_FILE_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# The opt-in hook of member_segmentation: when set, the package appends {"model", "phase", "seconds"} lines.
-TIMINGS_ENV = "SEGMENTATION_TIMINGS_FILE"
 TIMINGS_FILE = "segmentation_timings.jsonl"
 CLUSTERS_FILE = "clusters.parquet"
 GENERATION_FILE = "_generation.json"
-EXTRACT_TABLES = (
-    "members",
-    "enrollments",
-    "plans",
-    "claims",
-    "portal_logins",
-    "email_events",
-    "call_center_contacts",
-)
 REPORTED_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb", "pandas", "scikit-learn")
 KIB = 1024
 RSS_POLL_SECONDS = 0.1
@@ -169,7 +161,7 @@ def run_project(raw: Path, workdir: Path, rss_ceiling_bytes: int) -> Measurement
     workdir is wiped first: a fresh warehouse, and no partial-parse cache, so every run starts alike.
     """
     _empty(workdir)
-    argv, env = dbt_build_command(workdir, raw, env={TIMINGS_ENV: str(workdir / TIMINGS_FILE)})
+    argv, env = dbt_build_command(workdir, raw, env={TIMINGS_FILE_ENV: str(workdir / TIMINGS_FILE)})
     return measure(argv, env, workdir / "dbt.out", rss_ceiling_bytes)
 
 
@@ -196,7 +188,7 @@ def cached_extracts(data_dir: Path, members: int, rss_ceiling_bytes: int) -> Ext
         partial.rename(raw)
     generation_file = raw / GENERATION_FILE
     generation = Measurement(**json.loads(generation_file.read_text())) if generation_file.exists() else None
-    paths = [raw / f"{table}.parquet" for table in EXTRACT_TABLES]
+    paths = [raw / f"{table}.parquet" for table in SCHEMAS]
     return Extracts(
         path=raw,
         rows=sum(pq.ParquetFile(path).metadata.num_rows for path in paths),

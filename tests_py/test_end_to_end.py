@@ -15,20 +15,10 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from bench.plain_pandas_baseline import member_features
-from demo_data.generate import generate_extracts
+from demo_data.generate import SCHEMAS, generate_extracts
 from tests_py.support import AS_OF, MEMBERS, dbt_build, query
 
 pytestmark = pytest.mark.end_to_end
-
-EXTRACT_TABLES = (
-    "members",
-    "enrollments",
-    "plans",
-    "claims",
-    "portal_logins",
-    "email_events",
-    "call_center_contacts",
-)
 
 
 def assignments(workdir: Path) -> pd.DataFrame:
@@ -134,7 +124,7 @@ def test_shuffled_extract_rows_give_every_member_the_same_persona(build, extract
     shuffled = tmp_path / "raw_shuffled"
     shuffled.mkdir()
     rng = np.random.default_rng(11)
-    for table in EXTRACT_TABLES:
+    for table in SCHEMAS:
         rows = pq.read_table(extracts / f"{table}.parquet")
         pq.write_table(rows.take(rng.permutation(rows.num_rows)), shuffled / f"{table}.parquet")
     shuffled_workdir = tmp_path / "build_shuffled"
