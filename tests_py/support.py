@@ -1,4 +1,4 @@
-"""Test support shared by the unit and end-to-end tests: constants and planted data."""
+"""Test support shared by the unit and end-to-end tests: constants, planted data and dbt builds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+AS_OF = date(2025, 12, 31)
+SMALL_PLAN_MEMBERS = 300  # enough for four segments, small enough to build in seconds
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
 
@@ -44,11 +49,24 @@ def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:
     return members
 
 
-def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
-    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
+@dataclass(frozen=True)
+class BuildResult:
+    """What a `make`-style build printed and returned; run_results.json when dbt got as far as writing it."""
 
-    Returns run_results.json; raises with dbt's own output when the build fails, so a red test shows why.
-    """
+    returncode: int
+    output: str
+    run_results: dict | None
+
+
+def build_command(
+    workdir: Path,
+    raw_data_path: Path,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    dbt_arguments: tuple[str, ...] = (),
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of a dbt build as `make dbt-build` runs it (through build_runner), with
+    warehouse, target and logs inside workdir."""
     workdir.mkdir(parents=True, exist_ok=True)
     build_env = {
         **os.environ,
@@ -60,20 +78,39 @@ def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, 
         **(env or {}),
     }
     all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
-    dbt = Path(sys.executable).with_name("dbt")
-    completed = subprocess.run(
-        [str(dbt), "build", "--vars", json.dumps(all_vars)],
-        cwd=REPO_ROOT,
-        env=build_env,
-        capture_output=True,
-        text=True,
-        check=False,
+    command = [sys.executable, "-m", "build_runner", "--vars", json.dumps(all_vars), *dbt_arguments]
+    return command, build_env
+
+
+def run_build(
+    workdir: Path,
+    raw_data_path: Path,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    dbt_arguments: tuple[str, ...] = (),
+) -> BuildResult:
+    """Run a build to the end, failed or not, and return what it printed."""
+    command, build_env = build_command(workdir, raw_data_path, dbt_vars, env, dbt_arguments)
+    started = time.time()
+    completed = subprocess.run(command, cwd=REPO_ROOT, env=build_env, capture_output=True, text=True, check=False)
+    run_results_path = workdir / "target" / "run_results.json"
+    fresh = run_results_path.exists() and run_results_path.stat().st_mtime >= started
+    return BuildResult(
+        completed.returncode,
+        completed.stdout + completed.stderr,
+        json.loads(run_results_path.read_text()) if fresh else None,
     )
-    if completed.returncode != 0:
-        raise AssertionError(
-            f"dbt build failed ({completed.returncode}):\n{completed.stdout[-6000:]}{completed.stderr}"
-        )
-    return json.loads((workdir / "target" / "run_results.json").read_text())
+
+
+def dbt_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None, env: dict | None = None) -> dict:
+    """Run ``dbt build`` on extracts in raw_data_path with warehouse, target and logs inside workdir.
+
+    Returns run_results.json; raises with dbt's own output when the build fails, so a red test shows why.
+    """
+    result = run_build(workdir, raw_data_path, dbt_vars, env)
+    if result.returncode != 0 or result.run_results is None:
+        raise AssertionError(f"dbt build failed ({result.returncode}):\n{result.output[-6000:]}")
+    return result.run_results
 
 
 def query(workdir: Path, sql: str) -> pd.DataFrame:

@@ -6,7 +6,6 @@ outside the window edges, multi-line claims, members without activity and member
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +16,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from demo_data.generate import generate_extracts
 from tests_py.feature_oracle import expected_member_features
-from tests_py.support import dbt_build, query
+from tests_py.support import AS_OF, dbt_build, query
 
 pytestmark = pytest.mark.end_to_end
 
-AS_OF = date(2025, 12, 31)
 MEMBERS = 20_000
 EXTRACT_TABLES = (
     "members",
