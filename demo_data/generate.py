@@ -720,6 +720,15 @@ def _plan_rows(rng: np.random.Generator, band: np.ndarray, plan_year_index: np.n
     return plan_year_index * per_year.sum() + band_offset[band] + rng.integers(0, per_year[band])
 
 
+def _next_plan_of_band(plan_row: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """The plans-table row of the next plan of the same band and year (wrapping round), never the same plan."""
+    per_year = np.array([b.plans_per_year for b in PLAN_BANDS.values()])
+    band_offset = np.concatenate([[0], np.cumsum(per_year)[:-1]])
+    year_offset = plan_row - plan_row % per_year.sum()
+    position = plan_row - year_offset - band_offset[band]
+    return year_offset + band_offset[band] + (position + 1) % per_year[band]
+
+
 def _band_weights(persona: np.ndarray) -> np.ndarray:
     """Each member's persona's plan-band preferences, one row per member."""
     return np.array([[p.plan_bands.get(b, 0.0) for b in BAND_NAMES] for p in PERSONAS])[persona]
@@ -842,11 +851,14 @@ def _enrollments(
     start, end, band = starts[present], ends[present], bands[present]
     plan_year_index = np.clip(_year_of(start) - (timeline.year - 1), 0, 1)
     plan_row = _plan_rows(rng, band, plan_year_index)
+    current_plan = np.empty(n, dtype=np.int64)
+    current_plan[member_idx[slot == CURRENT]] = plan_row[slot == CURRENT]
+    # A switch moves to another plan; the catastrophic-to-bronze substitution can land it on the current one.
+    same_plan = (slot == SUPERSEDED) & (plan_row == current_plan[member_idx])
+    plan_row[same_plan] = _next_plan_of_band(plan_row[same_plan], band[same_plan])
     premium, aptc = _premium_split(
         rng, population.persona[member_idx], population.age[member_idx], band, lineup.rates[plan_row]
     )
-    current_plan = np.empty(n, dtype=np.int64)
-    current_plan[member_idx[slot == CURRENT]] = plan_row[slot == CURRENT]
 
     order = np.lexsort((slot, member_idx, start))
     table = pa.Table.from_arrays(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from demo_data.generate import generate_extracts
+from demo_data.generate import PLAN_BANDS, _next_plan_of_band, _plans_table, generate_extracts
 
 AS_OF = date(2025, 12, 31)
 WINDOW_START = date(2024, 12, 31)  # exclusive
@@ -236,6 +238,33 @@ def test_some_members_have_two_enrollments_active_on_the_as_of_date(parquet_dir)
     active = active_on_as_of(read(parquet_dir, "enrollments"))
 
     assert pc.count_distinct(active["member_id"]).as_py() < active.num_rows
+
+
+def test_overlapping_coverage_spans_of_a_member_are_always_on_different_plans(parquet_dir):
+    # Overlap on the same plan is quarantined by the pipeline; the generator's switches must not produce it.
+    spans = read(parquet_dir, "enrollments").to_pandas()
+    pairs = spans.merge(spans, on="member_id", suffixes=("", "_other"))
+    open_end = pd.Timestamp("9999-12-31").date()
+    overlapping = pairs[
+        (pairs["enrollment_id"] < pairs["enrollment_id_other"])
+        & (pairs["coverage_start"] <= pairs["coverage_end_other"].fillna(open_end))
+        & (pairs["coverage_start_other"] <= pairs["coverage_end"].fillna(open_end))
+    ]
+
+    assert len(overlapping) > 0
+    assert (overlapping["plan_id"] != overlapping["plan_id_other"]).all()
+
+
+def test_a_switch_away_from_a_plan_lands_on_another_plan_of_the_same_band_and_year():
+    plans = _plans_table(np.random.default_rng(0), AS_OF.year).to_pandas()
+    band_of_row = np.concatenate([[band] * spec.plans_per_year for band, spec in enumerate(PLAN_BANDS.values())] * 2)
+    rows = np.arange(len(plans))
+
+    moved = _next_plan_of_band(rows, band_of_row)
+
+    assert (moved != rows).all()
+    assert (band_of_row[moved] == band_of_row).all()
+    assert (plans["plan_year"].to_numpy()[moved] == plans["plan_year"].to_numpy()).all()
 
 
 def test_some_members_only_have_coverage_that_starts_after_the_as_of_date(parquet_dir):
