@@ -8,11 +8,14 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
-        cast(member_id as {{ dbt.type_string() }}) as member_id,
-        cast(contact_at as {{ dbt.type_timestamp() }}) as contact_at,
-        cast(reason as {{ dbt.type_string() }}) as reason
+        {{ typed_extract_column('call_center_contacts', 'contact_id') }} as contact_id,
+        {{ typed_extract_column('call_center_contacts', 'member_id') }} as member_id,
+        {{ typed_extract_column('call_center_contacts', 'contact_at') }} as contact_at,
+        {{ typed_extract_column('call_center_contacts', 'reason') }} as reason,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

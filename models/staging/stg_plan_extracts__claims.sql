@@ -8,12 +8,15 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(claim_id as {{ dbt.type_string() }}) as claim_id,
-        cast(member_id as {{ dbt.type_string() }}) as member_id,
-        cast(service_date as date) as service_date,
-        cast(claim_type as {{ dbt.type_string() }}) as claim_type,
-        cast(paid_amount as {{ dbt.type_numeric() }}) as paid_amount
+        {{ typed_extract_column('claims', 'claim_id') }} as claim_id,
+        {{ typed_extract_column('claims', 'member_id') }} as member_id,
+        {{ typed_extract_column('claims', 'service_date') }} as service_date,
+        {{ typed_extract_column('claims', 'claim_type') }} as claim_type,
+        {{ typed_extract_column('claims', 'paid_amount') }} as paid_amount,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

@@ -8,11 +8,14 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(member_id as {{ dbt.type_string() }}) as member_id,
-        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
-        cast(event_type as {{ dbt.type_string() }}) as event_type,
-        cast(event_at as {{ dbt.type_timestamp() }}) as event_at
+        {{ typed_extract_column('email_events', 'member_id') }} as member_id,
+        {{ typed_extract_column('email_events', 'campaign_id') }} as campaign_id,
+        {{ typed_extract_column('email_events', 'event_type') }} as event_type,
+        {{ typed_extract_column('email_events', 'event_at') }} as event_at,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

@@ -8,14 +8,17 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(enrollment_id as {{ dbt.type_string() }}) as enrollment_id,
-        cast(member_id as {{ dbt.type_string() }}) as member_id,
-        cast(plan_id as {{ dbt.type_string() }}) as plan_id,
-        cast(coverage_start as date) as coverage_start_date,
-        cast(coverage_end as date) as coverage_end_date,
-        cast(monthly_premium as {{ dbt.type_numeric() }}) as monthly_premium,
-        cast(aptc_amount as {{ dbt.type_numeric() }}) as aptc_amount
+        {{ typed_extract_column('enrollments', 'enrollment_id') }} as enrollment_id,
+        {{ typed_extract_column('enrollments', 'member_id') }} as member_id,
+        {{ typed_extract_column('enrollments', 'plan_id') }} as plan_id,
+        {{ typed_extract_column('enrollments', 'coverage_start') }} as coverage_start_date,
+        {{ typed_extract_column('enrollments', 'coverage_end') }} as coverage_end_date,
+        {{ typed_extract_column('enrollments', 'monthly_premium') }} as monthly_premium,
+        {{ typed_extract_column('enrollments', 'aptc_amount') }} as aptc_amount,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

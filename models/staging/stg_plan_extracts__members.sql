@@ -8,13 +8,16 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(member_id as {{ dbt.type_string() }}) as member_id,
-        cast(date_of_birth as date) as birth_date,
-        cast(sex as {{ dbt.type_string() }}) as sex,
-        cast(state as {{ dbt.type_string() }}) as state,
-        cast(county_fips as {{ dbt.type_string() }}) as county_fips,
-        cast(preferred_language as {{ dbt.type_string() }}) as preferred_language
+        {{ typed_extract_column('members', 'member_id') }} as member_id,
+        {{ typed_extract_column('members', 'date_of_birth') }} as birth_date,
+        {{ typed_extract_column('members', 'sex') }} as sex,
+        {{ typed_extract_column('members', 'state') }} as state,
+        {{ typed_extract_column('members', 'county_fips') }} as county_fips,
+        {{ typed_extract_column('members', 'preferred_language') }} as preferred_language,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

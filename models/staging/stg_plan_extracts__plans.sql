@@ -8,11 +8,14 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(plan_id as {{ dbt.type_string() }}) as plan_id,
-        cast(plan_year as {{ dbt.type_int() }}) as plan_year,
-        cast(metal_tier as {{ dbt.type_string() }}) as metal_tier,
-        cast(deductible as {{ dbt.type_numeric() }}) as deductible
+        {{ typed_extract_column('plans', 'plan_id') }} as plan_id,
+        {{ typed_extract_column('plans', 'plan_year') }} as plan_year,
+        {{ typed_extract_column('plans', 'metal_tier') }} as metal_tier,
+        {{ typed_extract_column('plans', 'deductible') }} as deductible,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

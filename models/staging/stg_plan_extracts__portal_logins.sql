@@ -8,10 +8,13 @@ source as (
 
 renamed as (
 
+    -- Each column cast to its contract type (a value that does not parse becomes null); extract_row keeps the
+    -- row as read, so the validation rules and rejected_rows still see the original values.
     select
-        cast(member_id as {{ dbt.type_string() }}) as member_id,
-        cast(login_at as {{ dbt.type_timestamp() }}) as login_at,
-        cast(channel as {{ dbt.type_string() }}) as channel
+        {{ typed_extract_column('portal_logins', 'member_id') }} as member_id,
+        {{ typed_extract_column('portal_logins', 'login_at') }} as login_at,
+        {{ typed_extract_column('portal_logins', 'channel') }} as channel,
+        {{ row_as_struct('source') }} as extract_row
 
     from source
 

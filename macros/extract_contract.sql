@@ -1,0 +1,36 @@
+{#- The extracts' input contract is the plan_extracts source in models/staging/_staging__sources.yml: every
+    column with a portable data_type. These macros read it from the graph, so staging and the preflight check
+    use that one list (and the docs show it). -#}
+
+{% macro extract_source(table_name) %}
+    {#- The graph node of one plan_extracts table. -#}
+    {% for node in graph.sources.values() if node.source_name == 'plan_extracts' and node.name == table_name %}
+        {{ return(node) }}
+    {% endfor %}
+    {{ exceptions.raise_compiler_error("plan_extracts." ~ table_name ~ " is not in models/staging/_staging__sources.yml") }}
+{% endmacro %}
+
+{% macro contract_sql_type(data_type) %}
+    {#- The warehouse type of a contract data_type. -#}
+    {% set sql_types = {
+        'string': dbt.type_string(),
+        'date': 'date',
+        'timestamp': dbt.type_timestamp(),
+        'numeric': dbt.type_numeric(),
+        'integer': dbt.type_int(),
+    } %}
+    {% if data_type not in sql_types %}
+        {{ exceptions.raise_compiler_error("Unknown contract data_type " ~ data_type ~ "; use one of " ~ sql_types.keys() | join(', ')) }}
+    {% endif %}
+    {{ return(sql_types[data_type]) }}
+{% endmacro %}
+
+{% macro typed_extract_column(table_name, column_name) %}
+    {#- The extract column cast to its contract type. A value that does not parse becomes null, and the
+        table's int_<table>_validated model rejects the row as <column>_unparseable. -#}
+    {% if not execute %}
+        {{ return(column_name) }}
+    {% endif %}
+    {% set data_type = extract_source(table_name).columns[column_name].data_type %}
+    {{ return(dbt.safe_cast(column_name, contract_sql_type(data_type))) }}
+{% endmacro %}
