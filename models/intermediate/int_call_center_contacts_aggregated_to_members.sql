@@ -6,9 +6,20 @@ call_center_contacts as (
 
 ),
 
+valid_contacts as (
+
+    -- The rows that pass their own rules (call_center_contacts_row_rules). int_call_center_contacts_validated
+    -- also rejects member ids the members extract lacks; member_features enforces that by joining only valid
+    -- members.
+    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    select * from call_center_contacts
+    where (case {{ call_center_contacts_row_rules() }} end) is null
+
+),
+
 contacts_in_window as (
 
-    select * from call_center_contacts
+    select * from valid_contacts
     where {{ is_in_lookback_window('cast(contact_at as date)') }}
 
 ),

@@ -6,9 +6,19 @@ claims as (
 
 ),
 
+valid_claim_lines as (
+
+    -- The rows that pass their own rules (claims_row_rules). int_claims_validated also rejects
+    -- member ids the members extract lacks; member_features enforces that by joining only valid members.
+    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    select * from claims
+    where (case {{ claims_row_rules() }} end) is null
+
+),
+
 claim_lines_in_window as (
 
-    select * from claims
+    select * from valid_claim_lines
     where {{ is_in_lookback_window('service_date') }}
 
 ),

@@ -6,9 +6,19 @@ email_events as (
 
 ),
 
+valid_email_events as (
+
+    -- The rows that pass their own rules (email_events_row_rules). int_email_events_validated also rejects
+    -- member ids the members extract lacks; member_features enforces that by joining only valid members.
+    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    select * from email_events
+    where (case {{ email_events_row_rules() }} end) is null
+
+),
+
 opens_in_window as (
 
-    select * from email_events
+    select * from valid_email_events
     where
         event_type = 'open'
         and {{ is_in_lookback_window('cast(event_at as date)') }}

@@ -2,13 +2,22 @@ with
 
 enrollments as (
 
-    select * from {{ ref('stg_plan_extracts__enrollments') }}
+    select * from {{ ref('int_enrollments_validated') }}
+    where rejection_rule is null
 
 ),
 
 plans as (
 
-    select * from {{ ref('stg_plan_extracts__plans') }}
+    select * from {{ ref('int_plans_validated') }}
+    where rejection_rule is null
+
+),
+
+members as (
+
+    select * from {{ ref('int_members_validated') }}
+    where rejection_rule is null
 
 ),
 
@@ -18,6 +27,7 @@ active_on_as_of_date as (
     where
         coverage_start_date <= {{ as_of_date() }}
         and (coverage_end_date is null or coverage_end_date >= {{ as_of_date() }})
+        and member_id in (select member_id from members)
 
 ),
 

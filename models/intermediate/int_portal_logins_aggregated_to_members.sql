@@ -6,9 +6,19 @@ portal_logins as (
 
 ),
 
+valid_logins as (
+
+    -- The rows that pass their own rules (portal_logins_row_rules). int_portal_logins_validated also rejects
+    -- member ids the members extract lacks; member_features enforces that by joining only valid members.
+    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    select * from portal_logins
+    where (case {{ portal_logins_row_rules() }} end) is null
+
+),
+
 logins_in_window as (
 
-    select * from portal_logins
+    select * from valid_logins
     where {{ is_in_lookback_window('cast(login_at as date)') }}
 
 ),

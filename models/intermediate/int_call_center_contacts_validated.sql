@@ -1,0 +1,40 @@
+with
+
+call_center_contacts as (
+
+    select * from {{ ref('stg_plan_extracts__call_center_contacts') }}
+
+),
+
+checked as (
+
+    -- The row's own rules, then whether the members extract knows its member id.
+    select
+        *,
+        {{ extract_natural_key(['contact_id']) }} as natural_key,
+        case
+            {{ call_center_contacts_row_rules() }}
+            {{ reject_unknown_member() }}
+        end as rejection_rule
+
+    from call_center_contacts
+
+),
+
+validated as (
+
+    -- extract_row is kept for rejected rows only; a valid row's typed columns say the same.
+    select
+        contact_id,
+        member_id,
+        contact_at,
+        reason,
+        case when rejection_rule is not null then extract_row end as extract_row,
+        natural_key,
+        rejection_rule
+
+    from checked
+
+)
+
+select * from validated

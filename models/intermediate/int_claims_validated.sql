@@ -1,0 +1,41 @@
+with
+
+claims as (
+
+    select * from {{ ref('stg_plan_extracts__claims') }}
+
+),
+
+checked as (
+
+    -- The row's own rules, then whether the members extract knows its member id.
+    select
+        *,
+        {{ extract_natural_key(['claim_id']) }} as natural_key,
+        case
+            {{ claims_row_rules() }}
+            {{ reject_unknown_member() }}
+        end as rejection_rule
+
+    from claims
+
+),
+
+validated as (
+
+    -- extract_row is kept for rejected rows only; a valid row's typed columns say the same.
+    select
+        claim_id,
+        member_id,
+        service_date,
+        claim_type,
+        paid_amount,
+        case when rejection_rule is not null then extract_row end as extract_row,
+        natural_key,
+        rejection_rule
+
+    from checked
+
+)
+
+select * from validated

@@ -1,0 +1,39 @@
+with
+
+portal_logins as (
+
+    select * from {{ ref('stg_plan_extracts__portal_logins') }}
+
+),
+
+checked as (
+
+    -- The row's own rules, then whether the members extract knows its member id.
+    select
+        *,
+        {{ extract_natural_key(['member_id', 'login_at']) }} as natural_key,
+        case
+            {{ portal_logins_row_rules() }}
+            {{ reject_unknown_member() }}
+        end as rejection_rule
+
+    from portal_logins
+
+),
+
+validated as (
+
+    -- extract_row is kept for rejected rows only; a valid row's typed columns say the same.
+    select
+        member_id,
+        login_at,
+        channel,
+        case when rejection_rule is not null then extract_row end as extract_row,
+        natural_key,
+        rejection_rule
+
+    from checked
+
+)
+
+select * from validated
