@@ -1,7 +1,7 @@
 {{ config(severity='warn') }}
 
 -- Warns, never fails: a build that quarantined rows says so, one result per extract and rule. The rows are in
--- rejected_rows.
+-- rejected_rows, and member_status says which members they kept from being segmented.
 select
     source_table,
     rejection_rule,

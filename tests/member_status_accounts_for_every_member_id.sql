@@ -1,0 +1,30 @@
+-- Every member id the members extract holds, and every member id other extracts carry without a members row,
+-- has a member_status row; no other id has one. (member_status' grain test makes it exactly one.)
+with
+
+expected_member_ids as (
+
+    select member_id from {{ ref('stg_plan_extracts__members') }}
+    where member_id != ''
+
+    union
+
+    select member_id from {{ ref('rejected_rows') }}
+    where rejection_rule = 'member_id_unknown'
+
+),
+
+reported_member_ids as (
+
+    select member_id from {{ ref('member_status') }}
+
+)
+
+select
+    coalesce(expected_member_ids.member_id, reported_member_ids.member_id) as member_id,
+    expected_member_ids.member_id is not null as is_expected,
+    reported_member_ids.member_id is not null as is_reported
+
+from expected_member_ids
+full outer join reported_member_ids on expected_member_ids.member_id = reported_member_ids.member_id
+where expected_member_ids.member_id is null or reported_member_ids.member_id is null
