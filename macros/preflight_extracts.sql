@@ -1,0 +1,90 @@
+{#- Preflight, run by on-run-start (dbt_project.yml) before any model builds: every extract of the
+    plan_extracts contract (models/staging/_staging__sources.yml) must exist and hold every contract column,
+    and in Parquet each column's stored type must be readable as its data_type. VARCHAR is readable as
+    anything at this stage: a value that does not parse is quarantined row by row later. Any problem stops
+    the build with one message naming the file, the column and the expected type. DuckDB-specific (glob,
+    describe, levenshtein), like the extract readers themselves. -#}
+
+{% macro preflight_extracts() %}
+    {% if execute %}
+        {% set problems = [] %}
+        {% for extract in graph.sources.values() | selectattr('source_name', 'equalto', 'plan_extracts') | sort(attribute='name') %}
+            {% do problems.extend(extract_problems(extract)) %}
+        {% endfor %}
+        {% if problems | length == 1 %}
+            {{ exceptions.raise_compiler_error(problems[0]) }}
+        {% elif problems %}
+            {{ exceptions.raise_compiler_error(
+                problems | length ~ " problems with the extracts:\n- " ~ problems | join("\n- ")
+            ) }}
+        {% endif %}
+    {% endif %}
+{% endmacro %}
+
+{% macro extract_problems(extract) %}
+    {#- One message per problem of one extract file: missing file, missing column, unreadable type. -#}
+    {% set folder = extract.meta.extract_dir %}
+    {% set file_format = extract.meta.extract_format %}
+    {% set path = folder ~ '/' ~ extract.name ~ '.' ~ file_format %}
+    {% if run_query("select count(*) from glob(" ~ dbt.string_literal(path) ~ ")").columns[0].values()[0] == 0 %}
+        {% set present = run_query(
+            "select coalesce(string_agg(parse_filename(file), ', ' order by file), 'none')"
+            ~ " from glob(" ~ dbt.string_literal(folder ~ '/*') ~ ")"
+        ).columns[0].values()[0] %}
+        {{ return(["Extract " ~ path ~ " is missing (files in " ~ folder ~ ": " ~ present ~ ")."]) }}
+    {% endif %}
+
+    {% set found = run_query("describe select * from " ~ extract.relation_name) %}
+    {% set found_types = {} %}
+    {% for row in found.rows %}
+        {% do found_types.update({row['column_name'] | lower: row['column_type']}) %}
+    {% endfor %}
+    {% set problems = [] %}
+    {% for column in extract.columns.values() %}
+        {% if column.name not in found_types %}
+            {% do problems.append(
+                "Extract " ~ path ~ ": column " ~ column.name ~ " is missing (expected " ~ column.data_type ~ ")."
+                ~ closest_column_hint(column.name, found.columns['column_name'].values())
+                ~ " Found columns: " ~ found.columns['column_name'].values() | join(', ') ~ "."
+            ) %}
+        {% elif file_format == 'parquet'
+            and found_types[column.name].split('(')[0] not in readable_stored_types(column.data_type) %}
+            {% do problems.append(
+                "Extract " ~ path ~ ": column " ~ column.name ~ " is stored as " ~ found_types[column.name]
+                ~ ", which cannot be read as " ~ column.data_type ~ " (expected " ~ column.data_type
+                ~ "; readable from " ~ readable_stored_types(column.data_type) | join(', ') ~ ")."
+            ) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(problems) }}
+{% endmacro %}
+
+{% macro closest_column_hint(column_name, found_names) %}
+    {#- " Did you mean <name>?" when a found column is within a few edits of the expected name. -#}
+    {% set candidates = [] %}
+    {% for name in found_names %}
+        {% do candidates.append("select " ~ dbt.string_literal(name) ~ " as name") %}
+    {% endfor %}
+    {% set distance = "levenshtein(lower(name), " ~ dbt.string_literal(column_name) ~ ")" %}
+    {% set closest = run_query(
+        "select name from (" ~ candidates | join(' union all ') ~ ") as found_columns"
+        ~ " where " ~ distance ~ " <= 3 order by " ~ distance ~ ", name limit 1"
+    ).columns[0].values() %}
+    {{ return(" Did you mean " ~ closest[0] ~ "?" if closest else "") }}
+{% endmacro %}
+
+{% macro readable_stored_types(data_type) %}
+    {#- The Parquet column types (DuckDB's names, without precision) that can be cast to a contract data_type. -#}
+    {% set integers = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
+                       'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'] %}
+    {% set numbers = integers + ['DECIMAL', 'FLOAT', 'DOUBLE'] %}
+    {% set moments = ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE'] %}
+    {% set readable_from = {
+        'string': ['VARCHAR'] + integers,
+        'date': ['VARCHAR'] + moments,
+        'timestamp': ['VARCHAR'] + moments,
+        'numeric': ['VARCHAR'] + numbers,
+        'integer': ['VARCHAR'] + numbers,
+    } %}
+    {{ return(readable_from[data_type]) }}
+{% endmacro %}
