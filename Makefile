@@ -40,7 +40,7 @@ demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
 	mkdir -p warehouse
-	$(BIN)/dbt build --vars '$(DBT_VARS)'
+	$(BIN)/python -m build_runner --vars '$(DBT_VARS)'
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
 
