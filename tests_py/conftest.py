@@ -1,5 +1,5 @@
 """Shared fixtures: the seeds as the dbt project ships them, default settings, and the dbt runs several test
-modules read (one build of generated extracts, one compile of the project)."""
+modules read (one build of generated extracts, one compile of the project), and the fault suite's small clean build."""
 
 from __future__ import annotations
 
@@ -12,7 +12,18 @@ import pytest
 from demo_data.generate import generate_extracts
 from member_segmentation.personas import rows_for_question
 from member_segmentation.settings import SegmentationSettings
-from tests_py.support import AS_OF, COUNT_FEATURES, FEATURES, MEMBERS, REPO_ROOT, dbt_build, run_dbt
+from tests_py.support import (
+    AS_OF,
+    COUNT_FEATURES,
+    FEATURES,
+    MEMBERS,
+    REPO_ROOT,
+    SMALL_PLAN_MEMBERS,
+    BuildResult,
+    dbt_build,
+    run_build,
+    run_dbt,
+)
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +68,14 @@ def extracts(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_extracts(tmp_path_factory) -> Path:
+    """A small generated plan, written once per session; tests that corrupt it work on copies."""
+    raw = tmp_path_factory.mktemp("small_extracts")
+    generate_extracts(SMALL_PLAN_MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
+    return raw
+
+
+@pytest.fixture(scope="session")
 def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
     """One dbt build of those extracts, shared by every test that reads a warehouse: (workdir, run_results)."""
     workdir = tmp_path_factory.mktemp("build")
@@ -78,3 +97,12 @@ def compiled_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def manifest(compiled_project) -> dict:
     return json.loads((compiled_project / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def small_build(small_extracts, tmp_path_factory) -> tuple[Path, BuildResult]:
+    """The small plan built once, cleanly: its warehouse is the "previous run" of the fault tests."""
+    workdir = tmp_path_factory.mktemp("small_build")
+    result = run_build(workdir, small_extracts)
+    assert result.returncode == 0, result.output[-6000:]
+    return workdir, result

@@ -1,10 +1,13 @@
-"""Test support shared by the unit and end-to-end tests: constants and planted data."""
+"""Test support shared by the unit and end-to-end tests: constants, planted data and dbt builds."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +21,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # The generated plan the end-to-end tests build once per session (fixtures extracts and build in conftest.py).
 AS_OF = date(2025, 12, 31)
 MEMBERS = 20_000
+# The tiny plan the fault suite corrupts copies of (fixtures small_extracts and small_build).
+SMALL_PLAN_MEMBERS = 300  # enough for four segments, small enough to build in seconds
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
 
@@ -102,6 +107,50 @@ def dbt_build(
 def dbt_output(workdir: Path) -> str:
     """What dbt printed to the console during the last command in workdir (with its colour codes)."""
     return (workdir / "dbt_output.txt").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a `make`-style build printed and returned; run_results.json when dbt got as far as writing it."""
+
+    returncode: int
+    output: str
+    run_results: dict | None
+
+
+def build_command(
+    workdir: Path,
+    raw_data_path: Path,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    dbt_arguments: tuple[str, ...] = (),
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of a dbt build as `make dbt-build` runs it (through build_runner), with
+    warehouse, target and logs inside workdir."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
+    command = [sys.executable, "-m", "build_runner", "--vars", json.dumps(all_vars), *dbt_arguments]
+    return command, dbt_environment(workdir, env)
+
+
+def run_build(
+    workdir: Path,
+    raw_data_path: Path,
+    dbt_vars: dict | None = None,
+    env: dict | None = None,
+    dbt_arguments: tuple[str, ...] = (),
+) -> BuildResult:
+    """Run a build to the end, failed or not, and return what it printed."""
+    command, build_env = build_command(workdir, raw_data_path, dbt_vars, env, dbt_arguments)
+    started = time.time()
+    completed = subprocess.run(command, cwd=REPO_ROOT, env=build_env, capture_output=True, text=True, check=False)
+    results = run_results_path(workdir)
+    fresh = results.exists() and results.stat().st_mtime >= started
+    return BuildResult(
+        completed.returncode,
+        completed.stdout + completed.stderr,
+        json.loads(results.read_text()) if fresh else None,
+    )
 
 
 def query(workdir: Path, sql: str) -> pd.DataFrame:
