@@ -1,9 +1,10 @@
 {#- The rules an event-extract row breaks on its own (everything but member_id_unknown), as WHEN branches of
-    a rejection_rule CASE. int_<table>_validated adds member_id_unknown after them. The extract's aggregate
-    applies them to the rows of its activity window, and needs no per-row member check: a row of a member id
-    the members extract lacks is counted under that id, which member_features (built from valid members)
-    never joins. So the millions of event rows are never matched against the members one by one for the
-    features. -#}
+    a rejection_rule CASE. Matching millions of event rows one by one against the members would be the most
+    expensive step of the build, so it is done per member id instead: the extract's aggregate counts the rows
+    that pass these rules per member id (a row of an unknown id is counted under that id, which
+    member_features, built from valid members, never joins), int_member_ids_not_in_members keeps the ids
+    the members extract lacks, and int_<table>_validated adds member_id_unknown for them after these
+    rules. -#}
 
 {% macro claims_row_rules() -%}
     {#- paid_amount may be null or negative: reversals and adjustments are negative lines of a claim. -#}

@@ -42,10 +42,9 @@
 {%- endmacro %}
 
 {% macro reject_unknown_member() -%}
-    {#- A member_id that no row of the members extract carries (a rejected members row still counts). -#}
-    when member_id not in (
-        select member_id from {{ ref('stg_plan_extracts__members') }} where member_id is not null
-    ) then 'member_id_unknown'
+    {#- An event row whose member_id no row of the members extract carries. The ids come from
+        int_member_ids_not_in_members (a handful at most), so the check costs nothing per row. -#}
+    when member_id in (select member_id from {{ ref('int_member_ids_not_in_members') }}) then 'member_id_unknown'
 {%- endmacro %}
 
 {% macro extract_natural_key(extract_columns) -%}

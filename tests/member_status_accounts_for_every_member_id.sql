@@ -9,8 +9,7 @@ expected_member_ids as (
 
     union
 
-    select member_id from {{ ref('rejected_rows') }}
-    where rejection_rule = 'member_id_unknown'
+    select member_id from {{ ref('int_member_ids_not_in_members') }}
 
 ),
 

@@ -1,6 +1,6 @@
-{#- Nothing lost: every row of the raw extract is either used (valid, as counted by the classification pass
-    over its int_<table>_validated model) or listed in this model (rejected_rows) under source_table. -#}
-{% test extract_rows_reconcile(model, extract, source_table) %}
+{#- Nothing lost: every row of the raw extract is either used (used_rows: a query counting the rows the
+    pipeline used from it) or listed in this model (rejected_rows) under source_table. -#}
+{% test extract_rows_reconcile(model, extract, source_table, used_rows) %}
 
 with
 
@@ -12,8 +12,7 @@ extract_rows as (
 
 used_rows as (
 
-    select coalesce(sum(extract_rows), 0) as row_count from {{ ref('int_extract_rows_classified') }}
-    where source_table = '{{ source_table }}' and rejection_rule is null
+    select coalesce(({{ used_rows }}), 0) as row_count
 
 ),
 

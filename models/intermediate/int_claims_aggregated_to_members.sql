@@ -8,31 +8,40 @@ claims as (
 
 valid_claim_lines as (
 
-    -- The rows that pass their own rules (claims_row_rules). int_claims_validated also rejects
-    -- member ids the members extract lacks; member_features enforces that by joining only valid members.
-    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    -- The lines that pass their own rules (claims_row_rules; int_claims_validated also rejects member ids
+    -- the members extract lacks, which member_features enforces by joining only valid members).
     select * from claims
     where (case {{ claims_row_rules() }} end) is null
 
 ),
 
-claim_lines_in_window as (
+claims_of_members as (
 
-    select * from valid_claim_lines
-    where {{ is_in_lookback_window('service_date') }}
+    -- Lines of one claim share its claim_id, so a claim counts once however many lines it has.
+    select
+        member_id,
+        claim_id,
+        {{ dbt.bool_or(is_in_lookback_window('service_date')) }} as has_line_in_window,
+        sum(case when {{ is_in_lookback_window('service_date') }} then paid_amount end) as paid_amount_in_window,
+        count(*) as lines
+
+    from valid_claim_lines
+    group by member_id, claim_id
 
 ),
 
 aggregated as (
 
-    -- Lines of one claim share its claim_id, so a claim counts once however many lines it has; every line's
-    -- paid amount counts.
+    -- Every member id with a valid line gets a row, with 0 claims when none is in the window: this one pass
+    -- over the extract also tells int_member_ids_not_in_members the extract's member ids, and the
+    -- reconciliation how many rows were used. Every in-window line's paid amount counts.
     select
         member_id,
-        count(distinct claim_id) as claims,
-        sum(paid_amount) as paid_amount
+        count(case when has_line_in_window then 1 end) as claims,
+        coalesce(sum(paid_amount_in_window), 0) as paid_amount,
+        sum(lines) as extract_rows
 
-    from claim_lines_in_window
+    from claims_of_members
     group by member_id
 
 )

@@ -8,30 +8,26 @@ email_events as (
 
 valid_email_events as (
 
-    -- The rows that pass their own rules (email_events_row_rules). int_email_events_validated also rejects
-    -- member ids the members extract lacks; member_features enforces that by joining only valid members.
-    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    -- The events that pass their own rules (email_events_row_rules; int_email_events_validated also rejects
+    -- member ids the members extract lacks, which member_features enforces by joining only valid members).
     select * from email_events
     where (case {{ email_events_row_rules() }} end) is null
 
 ),
 
-opens_in_window as (
-
-    select * from valid_email_events
-    where
-        event_type = 'open'
-        and {{ is_in_lookback_window('cast(event_at as date)') }}
-
-),
-
 aggregated as (
 
+    -- Only open events count. Every member id with a valid event gets a row, with 0 when no open is in the
+    -- window: this one pass over the extract also tells int_member_ids_not_in_members its member ids, and the
+    -- reconciliation how many rows were used.
     select
         member_id,
-        count(*) as email_opens
+        count(
+            case when event_type = 'open' and {{ is_in_lookback_window('cast(event_at as date)') }} then 1 end
+        ) as email_opens,
+        count(*) as extract_rows
 
-    from opens_in_window
+    from valid_email_events
     group by member_id
 
 )

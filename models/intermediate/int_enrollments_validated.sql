@@ -6,6 +6,12 @@ enrollments as (
 
 ),
 
+members as (
+
+    select distinct member_id as known_member_id from {{ ref('stg_plan_extracts__members') }}
+
+),
+
 plans as (
 
     select * from {{ ref('int_plans_validated') }}
@@ -44,7 +50,7 @@ row_checked as (
             when enrollment_id in (select enrollment_id from duplicated_enrollment_ids)
                 then 'enrollment_id_duplicated'
             {{ reject_blank('member_id') }}
-            {{ reject_unknown_member() }}
+            when known_member_id is null then 'member_id_unknown'
             {{ reject_blank('plan_id') }}
             when known_plan_id is null then 'plan_id_unknown'
             when not plan_has_valid_row then 'plan_id_rejected'
@@ -59,6 +65,7 @@ row_checked as (
         end as row_rule
 
     from enrollments
+    left join members on enrollments.member_id = members.known_member_id
     left join plan_ids on enrollments.plan_id = plan_ids.known_plan_id
 
 ),
@@ -131,10 +138,9 @@ span_rules as (
 
 ),
 
-validated as (
+span_checked as (
 
-    -- extract_row is kept for rejected rows only; a valid row's typed columns say the same. A valid span's
-    -- enrollment_id is unique, so the join adds no rows.
+    -- A valid span's enrollment_id is unique, so the join adds no rows.
     select
         row_checked.enrollment_id,
         row_checked.member_id,
@@ -143,16 +149,33 @@ validated as (
         row_checked.coverage_end_date,
         row_checked.monthly_premium,
         row_checked.aptc_amount,
-        case
-            when coalesce(row_checked.row_rule, span_rules.span_rule) is not null then row_checked.extract_row
-        end as extract_row,
+        coalesce(row_checked.row_rule, span_rules.span_rule) as rejection_rule,
         row_checked.natural_key,
-        coalesce(row_checked.row_rule, span_rules.span_rule) as rejection_rule
+        row_checked.extract_row
 
     from row_checked
     left join span_rules
         on row_checked.enrollment_id = span_rules.enrollment_id
         and row_checked.row_rule is null
+
+),
+
+validated as (
+
+    -- The natural key and the row as read are kept for rejected rows only; a valid row's columns say the same.
+    select
+        enrollment_id,
+        member_id,
+        plan_id,
+        coverage_start_date,
+        coverage_end_date,
+        monthly_premium,
+        aptc_amount,
+        case when rejection_rule is not null then extract_row end as extract_row,
+        case when rejection_rule is not null then natural_key end as natural_key,
+        rejection_rule
+
+    from span_checked
 
 )
 

@@ -36,7 +36,7 @@ checked as (
 
 validated as (
 
-    -- extract_row is kept for rejected rows only; a valid row's typed columns say the same.
+    -- The natural key and the row as read are kept for rejected rows only; a valid row's columns say the same.
     select
         member_id,
         birth_date,
@@ -45,7 +45,7 @@ validated as (
         county_fips,
         preferred_language,
         case when rejection_rule is not null then extract_row end as extract_row,
-        natural_key,
+        case when rejection_rule is not null then natural_key end as natural_key,
         rejection_rule
 
     from checked

@@ -35,14 +35,14 @@ checked as (
 
 validated as (
 
-    -- extract_row is kept for rejected rows only; a valid row's typed columns say the same.
+    -- The natural key and the row as read are kept for rejected rows only; a valid row's columns say the same.
     select
         plan_id,
         plan_year,
         metal_tier,
         deductible,
         case when rejection_rule is not null then extract_row end as extract_row,
-        natural_key,
+        case when rejection_rule is not null then natural_key end as natural_key,
         rejection_rule
 
     from checked

@@ -8,28 +8,24 @@ portal_logins as (
 
 valid_logins as (
 
-    -- The rows that pass their own rules (portal_logins_row_rules). int_portal_logins_validated also rejects
-    -- member ids the members extract lacks; member_features enforces that by joining only valid members.
-    -- DuckDB applies the window filter below at the scan, so the rules only run on rows in the window.
+    -- The logins that pass their own rules (portal_logins_row_rules; int_portal_logins_validated also rejects
+    -- member ids the members extract lacks, which member_features enforces by joining only valid members).
     select * from portal_logins
     where (case {{ portal_logins_row_rules() }} end) is null
 
 ),
 
-logins_in_window as (
-
-    select * from valid_logins
-    where {{ is_in_lookback_window('cast(login_at as date)') }}
-
-),
-
 aggregated as (
 
+    -- Every member id with a valid login gets a row, with 0 when none is in the window: this one pass over the
+    -- extract also tells int_member_ids_not_in_members the extract's member ids, and the reconciliation how
+    -- many rows were used.
     select
         member_id,
-        count(*) as portal_logins
+        count(case when {{ is_in_lookback_window('cast(login_at as date)') }} then 1 end) as portal_logins,
+        count(*) as extract_rows
 
-    from logins_in_window
+    from valid_logins
     group by member_id
 
 )

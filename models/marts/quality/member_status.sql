@@ -12,9 +12,9 @@ enrollments as (
 
 ),
 
-rejected_rows as (
+member_ids_not_in_members as (
 
-    select * from {{ ref('rejected_rows') }}
+    select * from {{ ref('int_member_ids_not_in_members') }}
 
 ),
 
@@ -34,19 +34,6 @@ member_ids as (
 
     from members
     where rejection_rule is null or rejection_rule != 'member_id_missing'
-    group by member_id
-
-),
-
-member_ids_not_in_members as (
-
-    -- Member ids that other extracts carry but the members extract lacks, and where they were found.
-    select
-        member_id,
-        {{ dbt.listagg('distinct source_table', "', '", 'order by source_table') }} as found_in_extracts
-
-    from rejected_rows
-    where rejection_rule = 'member_id_unknown'
     group by member_id
 
 ),

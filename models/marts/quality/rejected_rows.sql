@@ -1,13 +1,41 @@
+{%- set extracts = [
+    'members', 'enrollments', 'plans', 'claims', 'portal_logins', 'email_events', 'call_center_contacts'
+] -%}
+
 with
 
-classified_rows as (
+{% for extract in extracts %}
+rejected_{{ extract }} as (
 
-    select * from {{ ref('int_extract_rows_classified') }}
+    select
+        '{{ extract }}' as source_table,
+        natural_key,
+        {% if extract == 'plans' -%}
+        cast(null as {{ dbt.type_string() }}) as member_id,
+        {%- else -%}
+        member_id,
+        {%- endif %}
+        rejection_rule,
+        cast(to_json(extract_row) as {{ dbt.type_string() }}) as original_values
+
+    from {{ ref('int_' ~ extract ~ '_validated') }}
+    where rejection_rule is not null
 
 ),
 
-rejected as (
+{% endfor %}
+all_rejected as (
 
+    {% for extract in extracts %}
+    select * from rejected_{{ extract }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+listed as (
+
+    -- Identical rejected rows (an event extract may repeat a row) are listed once, with their count.
     select
         source_table,
         natural_key,
@@ -15,11 +43,11 @@ rejected as (
         rejection_rule,
         original_values,
         {{ as_of_date() }} as as_of_date,
-        extract_rows
+        count(*) as extract_rows
 
-    from classified_rows
-    where rejection_rule is not null
+    from all_rejected
+    group by source_table, natural_key, member_id, rejection_rule, original_values
 
 )
 
-select * from rejected
+select * from listed

@@ -1,0 +1,65 @@
+{%- set event_aggregates = {
+    'claims': 'int_claims_aggregated_to_members',
+    'portal_logins': 'int_portal_logins_aggregated_to_members',
+    'email_events': 'int_email_opens_aggregated_to_members',
+    'call_center_contacts': 'int_call_center_contacts_aggregated_to_members',
+} -%}
+
+with
+
+members as (
+
+    select distinct member_id from {{ ref('stg_plan_extracts__members') }}
+
+),
+
+enrollments_member_ids as (
+
+    select distinct
+        member_id,
+        'enrollments' as extract_table
+
+    from {{ ref('int_enrollments_validated') }}
+    where rejection_rule = 'member_id_unknown'
+
+),
+
+{% for extract, aggregate in event_aggregates.items() %}
+{{ extract }}_member_ids as (
+
+    -- The aggregate has a row for every member id of the extract's rows that pass their own rules.
+    select
+        member_id,
+        '{{ extract }}' as extract_table
+
+    from {{ ref(aggregate) }}
+
+),
+
+{% endfor %}
+referenced_member_ids as (
+
+    select * from enrollments_member_ids
+    {% for extract in event_aggregates %}
+    union all
+    select * from {{ extract }}_member_ids
+    {% endfor %}
+
+),
+
+not_in_members as (
+
+    -- Only the member id decides: a member whose members row is rejected is still known.
+    select
+        referenced_member_ids.member_id,
+        {{ dbt.listagg('referenced_member_ids.extract_table', "', '", 'order by referenced_member_ids.extract_table') }}
+            as found_in_extracts
+
+    from referenced_member_ids
+    left join members on referenced_member_ids.member_id = members.member_id
+    where members.member_id is null
+    group by referenced_member_ids.member_id
+
+)
+
+select * from not_in_members
