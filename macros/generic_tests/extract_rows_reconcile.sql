@@ -1,6 +1,6 @@
-{#- Nothing lost: every row of the raw extract is either used (used_rows: a query counting the rows the
-    pipeline used from it) or listed in this model (rejected_rows) under source_table. -#}
-{% test extract_rows_reconcile(model, extract, source_table, used_rows) %}
+{#- Nothing lost: every row of the raw extract is either used (extract_rows_used) or listed in this model
+    (rejected_rows) under source_table. -#}
+{% test extract_rows_reconcile(model, extract, source_table) %}
 
 with
 
@@ -12,7 +12,7 @@ extract_rows as (
 
 used_rows as (
 
-    select coalesce(({{ used_rows }}), 0) as row_count
+    select ({{ extract_rows_used(source_table) }}) as row_count
 
 ),
 
