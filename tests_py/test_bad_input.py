@@ -210,6 +210,40 @@ def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
                 **span_of(cast[11], enrollment_id="E-SWITCH", plan_id=other_plan, coverage_start=AS_OF),
             ),
         ),
+        "renewal_back_to_back_on_the_same_plan_is_allowed": Quarantine(
+            "enrollments",
+            "E-RENEWED",
+            None,
+            add_row(
+                "enrollments",
+                **span_of(
+                    cast[21],
+                    enrollment_id="E-RENEWED",
+                    coverage_start=date(2023, 1, 1),
+                    coverage_end=spans.loc[cast[21], "coverage_start"] - timedelta(1),
+                ),
+            ),
+        ),
+        "spans_sharing_one_day_on_the_same_plan": Quarantine(
+            "enrollments",
+            "E-ONE-DAY",
+            "coverage_span_overlaps_same_plan",
+            add_row(
+                "enrollments",
+                **span_of(
+                    cast[22],
+                    enrollment_id="E-ONE-DAY",
+                    coverage_start=date(2023, 1, 1),
+                    coverage_end=spans.loc[cast[22], "coverage_start"],
+                ),
+            ),
+        ),
+        "bad_copy_of_a_span_leaves_the_original_valid": Quarantine(
+            "enrollments",
+            "E-BAD-COPY",
+            "monthly_premium_negative",
+            add_row("enrollments", **span_of(cast[23], enrollment_id="E-BAD-COPY", monthly_premium=-1.0)),
+        ),
         "enrollment_of_an_unknown_member": Quarantine(
             "enrollments",
             "E-GHOST",
@@ -335,6 +369,9 @@ PARQUET_DEFECTS = (
     "span_copied_under_a_new_id",
     "spans_overlapping_on_the_same_plan",
     "plan_switch_overlap_is_allowed",
+    "renewal_back_to_back_on_the_same_plan_is_allowed",
+    "spans_sharing_one_day_on_the_same_plan",
+    "bad_copy_of_a_span_leaves_the_original_valid",
     "enrollment_of_an_unknown_member",
     "plan_with_negative_deductible",
     "enrollment_on_a_rejected_plan",
@@ -410,8 +447,9 @@ def test_rejected_members_and_coverage_are_accounted_for_in_member_status(quaran
     assert status_of(workdir, cast[9]) == ("rejected", "coverage_span_duplicated", "enrollments")
     assert status_of(workdir, cast[10]) == ("rejected", "coverage_span_overlaps_same_plan", "enrollments")
     assert status_of(workdir, cast[13]) == ("rejected", "plan_id_rejected", "enrollments")
-    assert status_of(workdir, cast[11]) == ("segmented", None, None)
-    assert status_of(workdir, cast[14]) == ("segmented", None, None)
+    assert status_of(workdir, cast[22]) == ("rejected", "coverage_span_overlaps_same_plan", "enrollments")
+    for member in (cast[11], cast[14], cast[21], cast[23]):
+        assert status_of(workdir, member) == ("segmented", None, None)
 
 
 def test_member_ids_found_only_in_other_extracts_are_listed_as_unknown(quarantined):
