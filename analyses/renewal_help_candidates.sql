@@ -35,7 +35,8 @@ current_enrollments as (
 
 enrollments as (
 
-    select * from {{ ref('stg_plan_extracts__enrollments') }}
+    select * from {{ ref('int_enrollments_validated') }}
+    where rejection_rule is null
 
 ),
 

@@ -31,3 +31,16 @@ def concat(fields: list[str]) -> str:
 
 def listagg(measure: str, delimiter_text: str = "','", order_by_clause: str | None = None) -> str:
     return f"string_agg({measure}, {delimiter_text} {order_by_clause or ''})"
+
+
+def bool_or(expression: str) -> str:
+    return f"bool_or({expression})"
+
+
+def string_literal(value: object) -> str:
+    return f"'{value}'"
+
+
+def safe_cast(field: str, type: str) -> str:
+    """macros/cross_db/safe_cast.sql's DuckDB meaning (try_cast), which the project dispatches dbt.safe_cast to."""
+    return f"try_cast({field} as {type})"

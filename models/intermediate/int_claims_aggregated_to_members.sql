@@ -23,7 +23,7 @@ claims_of_members as (
         claim_id,
         {{ dbt.bool_or(is_in_lookback_window('service_date')) }} as has_line_in_window,
         sum(case when {{ is_in_lookback_window('service_date') }} then paid_amount end) as paid_amount_in_window,
-        count(*) as lines
+        count(*) as line_count
 
     from valid_claim_lines
     group by member_id, claim_id
@@ -39,7 +39,7 @@ aggregated as (
         member_id,
         count(case when has_line_in_window then 1 end) as claims,
         coalesce(sum(paid_amount_in_window), 0) as paid_amount,
-        sum(lines) as extract_rows
+        sum(line_count) as extract_rows
 
     from claims_of_members
     group by member_id

@@ -30,9 +30,9 @@ validated as (
         service_date,
         claim_type,
         paid_amount,
+        rejection_rule,
         case when rejection_rule is not null then extract_row end as extract_row,
-        case when rejection_rule is not null then natural_key end as natural_key,
-        rejection_rule
+        case when rejection_rule is not null then natural_key end as natural_key
 
     from checked
 

@@ -2,7 +2,8 @@ with
 
 enrollments as (
 
-    select * from {{ ref('stg_plan_extracts__enrollments') }}
+    select * from {{ ref('int_enrollments_validated') }}
+    where rejection_rule is null
 
 ),
 

@@ -29,9 +29,9 @@ validated as (
         campaign_id,
         event_type,
         event_at,
+        rejection_rule,
         case when rejection_rule is not null then extract_row end as extract_row,
-        case when rejection_rule is not null then natural_key end as natural_key,
-        rejection_rule
+        case when rejection_rule is not null then natural_key end as natural_key
 
     from checked
 

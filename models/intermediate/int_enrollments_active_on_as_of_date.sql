@@ -27,7 +27,7 @@ active_on_as_of_date as (
     where
         coverage_start_date <= {{ as_of_date() }}
         and (coverage_end_date is null or coverage_end_date >= {{ as_of_date() }})
-        and member_id in (select member_id from members)
+        and member_id in (select member_id from members)  -- noqa: RF02
 
 ),
 

@@ -47,17 +47,21 @@ row_checked as (
         {{ extract_natural_key(['enrollment_id']) }} as natural_key,
         case
             {{ reject_blank('enrollment_id') }}
-            when enrollment_id in (select enrollment_id from duplicated_enrollment_ids)
+            when
+                enrollments.enrollment_id in (
+                    select duplicated_enrollment_ids.enrollment_id from duplicated_enrollment_ids
+                )
                 then 'enrollment_id_duplicated'
             {{ reject_blank('member_id') }}
-            when known_member_id is null then 'member_id_unknown'
+            when members.known_member_id is null then 'member_id_unknown'
             {{ reject_blank('plan_id') }}
-            when known_plan_id is null then 'plan_id_unknown'
-            when not plan_has_valid_row then 'plan_id_rejected'
+            when plan_ids.known_plan_id is null then 'plan_id_unknown'
+            when not plan_ids.plan_has_valid_row then 'plan_id_rejected'
             {{ reject_missing_or_unparseable('coverage_start_date', 'coverage_start') }}
             {{ reject_date_out_of_range('coverage_start_date', 'coverage_start') }}
             {{ reject_unparseable('coverage_end_date', 'coverage_end') }}
-            when coverage_end_date < coverage_start_date then 'coverage_end_before_coverage_start'
+            when enrollments.coverage_end_date < enrollments.coverage_start_date
+                then 'coverage_end_before_coverage_start'
             {{ reject_missing_or_unparseable('monthly_premium', 'monthly_premium') }}
             {{ reject_negative('monthly_premium') }}
             {{ reject_unparseable('aptc_amount', 'aptc_amount') }}
@@ -100,7 +104,8 @@ spans_with_neighbours as (
         valid_spans.coverage_start_date,
         valid_spans.coverage_end_date,
         count(*) over (
-            partition by valid_spans.member_id, valid_spans.plan_id,
+            partition by
+                valid_spans.member_id, valid_spans.plan_id,
                 valid_spans.coverage_start_date, valid_spans.coverage_end_date
         ) as spans_with_these_dates,
         max(coalesce(valid_spans.coverage_end_date, cast('9999-12-31' as date))) over (
@@ -115,8 +120,9 @@ spans_with_neighbours as (
 
     from valid_spans
     inner join plans_held_twice
-        on valid_spans.member_id = plans_held_twice.member_id
-        and valid_spans.plan_id = plans_held_twice.plan_id
+        on
+            valid_spans.member_id = plans_held_twice.member_id
+            and valid_spans.plan_id = plans_held_twice.plan_id
 
 ),
 
@@ -129,7 +135,8 @@ span_rules as (
         enrollment_id,
         case
             when spans_with_these_dates > 1 then 'coverage_span_duplicated'
-            when coverage_start_date <= latest_end_of_earlier_spans
+            when
+                coverage_start_date <= latest_end_of_earlier_spans
                 or start_of_next_span <= coalesce(coverage_end_date, cast('9999-12-31' as date))
                 then 'coverage_span_overlaps_same_plan'
         end as span_rule
@@ -149,14 +156,15 @@ span_checked as (
         row_checked.coverage_end_date,
         row_checked.monthly_premium,
         row_checked.aptc_amount,
-        coalesce(row_checked.row_rule, span_rules.span_rule) as rejection_rule,
         row_checked.natural_key,
-        row_checked.extract_row
+        row_checked.extract_row,
+        coalesce(row_checked.row_rule, span_rules.span_rule) as rejection_rule
 
     from row_checked
     left join span_rules
-        on row_checked.enrollment_id = span_rules.enrollment_id
-        and row_checked.row_rule is null
+        on
+            row_checked.enrollment_id = span_rules.enrollment_id
+            and row_checked.row_rule is null
 
 ),
 
@@ -171,9 +179,9 @@ validated as (
         coverage_end_date,
         monthly_premium,
         aptc_amount,
+        rejection_rule,
         case when rejection_rule is not null then extract_row end as extract_row,
-        case when rejection_rule is not null then natural_key end as natural_key,
-        rejection_rule
+        case when rejection_rule is not null then natural_key end as natural_key
 
     from span_checked
 

@@ -25,24 +25,24 @@ enrollments_member_ids as (
 ),
 
 {% for extract, aggregate in event_aggregates.items() %}
-{{ extract }}_member_ids as (
+    {{ extract }}_member_ids as (
 
     -- The aggregate has a row for every member id of the extract's rows that pass their own rules.
-    select
-        member_id,
-        '{{ extract }}' as extract_table
+        select
+            member_id,
+            '{{ extract }}' as extract_table
 
-    from {{ ref(aggregate) }}
+        from {{ ref(aggregate) }}
 
-),
+    ),
 
 {% endfor %}
 referenced_member_ids as (
 
     select * from enrollments_member_ids
     {% for extract in event_aggregates %}
-    union all
-    select * from {{ extract }}_member_ids
+        union all
+        select * from {{ extract }}_member_ids
     {% endfor %}
 
 ),

@@ -22,9 +22,10 @@ checked as (
         {{ extract_natural_key(['member_id']) }} as natural_key,
         case
             {{ reject_blank('member_id') }}
-            when member_id in (select member_id from duplicated_member_ids) then 'member_id_duplicated'
+            when members.member_id in (select duplicated_member_ids.member_id from duplicated_member_ids)
+                then 'member_id_duplicated'
             {{ reject_missing_or_unparseable('birth_date', 'date_of_birth') }}
-            when birth_date > {{ as_of_date() }} then 'date_of_birth_after_as_of_date'
+            when members.birth_date > {{ as_of_date() }} then 'date_of_birth_after_as_of_date'
             when {{ age_in_completed_years('birth_date', as_of_date()) }} > 120 then 'age_over_120_on_as_of_date'
             {{ reject_blank('sex') }}
             {{ reject_unaccepted_value('sex', ['F', 'M', 'U']) }}
@@ -44,9 +45,9 @@ validated as (
         state,
         county_fips,
         preferred_language,
+        rejection_rule,
         case when rejection_rule is not null then extract_row end as extract_row,
-        case when rejection_rule is not null then natural_key end as natural_key,
-        rejection_rule
+        case when rejection_rule is not null then natural_key end as natural_key
 
     from checked
 

@@ -21,7 +21,8 @@ checked as (
         {{ extract_natural_key(['plan_id']) }} as natural_key,
         case
             {{ reject_blank('plan_id') }}
-            when plan_id in (select plan_id from duplicated_plan_ids) then 'plan_id_duplicated'
+            when plans.plan_id in (select duplicated_plan_ids.plan_id from duplicated_plan_ids)
+                then 'plan_id_duplicated'
             {{ reject_unparseable('plan_year', 'plan_year') }}
             {{ reject_blank('metal_tier') }}
             {{ reject_unaccepted_value('metal_tier', ['Catastrophic', 'Bronze', 'Silver', 'Gold', 'Platinum']) }}
@@ -41,9 +42,9 @@ validated as (
         plan_year,
         metal_tier,
         deductible,
+        rejection_rule,
         case when rejection_rule is not null then extract_row end as extract_row,
-        case when rejection_rule is not null then natural_key end as natural_key,
-        rejection_rule
+        case when rejection_rule is not null then natural_key end as natural_key
 
     from checked
 

@@ -28,9 +28,9 @@ validated as (
         member_id,
         login_at,
         channel,
+        rejection_rule,
         case when rejection_rule is not null then extract_row end as extract_row,
-        case when rejection_rule is not null then natural_key end as natural_key,
-        rejection_rule
+        case when rejection_rule is not null then natural_key end as natural_key
 
     from checked
 

@@ -27,7 +27,8 @@ member_features as (
 
 members as (
 
-    select * from {{ ref('stg_plan_extracts__members') }}
+    select * from {{ ref('int_members_validated') }}
+    where rejection_rule is null
 
 ),
 

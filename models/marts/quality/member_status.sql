@@ -55,14 +55,15 @@ member_facts as (
     select
         member_ids.member_id,
         member_ids.member_rejection_rule,
-        member_segments.member_id is not null as is_segmented,
-        ranked_rejected_spans.rejection_rule as span_rejection_rule
+        ranked_rejected_spans.rejection_rule as span_rejection_rule,
+        member_segments.member_id is not null as is_segmented
 
     from member_ids
     left join member_segments on member_ids.member_id = member_segments.member_id
     left join ranked_rejected_spans
-        on member_ids.member_id = ranked_rejected_spans.member_id
-        and ranked_rejected_spans.span_rank = 1
+        on
+            member_ids.member_id = ranked_rejected_spans.member_id
+            and ranked_rejected_spans.span_rank = 1
 
 ),
 
