@@ -65,7 +65,9 @@ def test_every_consumer_facing_model_has_a_column_allow_list(manifest):
     assert set(allow_lists(manifest)) == consumer_facing
 
 
-@pytest.mark.parametrize("model", ["member_outreach", "segment_profiles", "member_status"])
+@pytest.mark.parametrize(
+    "model", ["member_outreach", "segment_profiles", "segment_reviews", "segment_fairness", "member_status"]
+)
 def test_allow_list_admits_no_date_of_birth_or_claim_detail_and_matches_the_built_mart(manifest, small_build, model):
     workdir, _ = small_build
     allowed = allow_lists(manifest)[model]
