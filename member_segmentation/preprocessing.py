@@ -35,7 +35,7 @@ def feature_matrix(members: pd.DataFrame, features: Sequence[str], log1p_feature
     missing = [name for name in features if name not in members.columns]
     if missing:
         raise FeatureDataError(
-            f"member_features: segmentation_features {missing} are not columns of member_features "
+            f"member_features: the question's features {missing} are not columns of member_features "
             f"(available: {sorted(set(members.columns) - {'member_id', 'as_of_date'})})."
         )
     matrix = members.loc[:, list(features)].astype("float64").to_numpy(copy=True)
@@ -62,7 +62,8 @@ def fit_scaling(matrix: np.ndarray, features: Sequence[str], log1p_features: Col
     if constant:
         raise FeatureDataError(
             f"member_features: {constant} have the same value for every member; a constant feature cannot "
-            "separate segments (check the extract, or drop it from segmentation_features)."
+            "separate segments (check the extract, or drop it from the question's features in var "
+            "segmentation_questions)."
         )
     return FeatureScaling(
         features=tuple(features),

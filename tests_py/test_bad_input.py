@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from demo_data.generate import SCHEMAS
 from tests_py.support import AS_OF, REPO_ROOT, BuildResult, build_command, query, run_build
@@ -701,7 +702,13 @@ def constant_deductible(extracts: Extracts) -> Extracts:
     return {**extracts, "plans": extracts["plans"].assign(deductible=2000.0)}
 
 
-ALL_FEATURES = ["age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center"]
+def questions_with_unknown_feature(feature: str) -> dict:
+    """The project's segmentation questions, with ``feature`` added to the default question's features."""
+    questions = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]["segmentation_questions"]
+    questions["consumer_engagement"]["features"].append(feature)
+    return questions
+
+
 SEGMENTATION_DEFECTS = {
     "no_member_covered_on_the_as_of_date": (
         no_coverage_on_the_as_of_date,
@@ -717,7 +724,7 @@ SEGMENTATION_DEFECTS = {
         constant_deductible,
         {},
         "member_features: ['deductible'] have the same value for every member; a constant feature cannot separate "
-        "segments (check the extract, or drop it from segmentation_features).",
+        "segments (check the extract, or drop it from the question's features in var segmentation_questions).",
     ),
     "more_segments_than_personas": (
         lambda extracts: extracts,
@@ -727,9 +734,10 @@ SEGMENTATION_DEFECTS = {
     ),
     "feature_name_unknown": (
         lambda extracts: extracts,
-        {"segmentation_features": [*ALL_FEATURES, "income"]},
-        "member_features: segmentation_features ['income'] are not columns of member_features (available: "
-        "['age', 'call_center', 'claims', 'deductible', 'email_opens', 'portal_logins', 'premium']).",
+        {"segmentation_questions": questions_with_unknown_feature("income")},
+        "member_features: the question's features ['income'] are not columns of member_features (available: "
+        "['age', 'call_center', 'claims', 'deductible', 'email_opens', 'paid_amount_per_member_month', "
+        "'portal_logins', 'premium']).",
     ),
 }
 

@@ -42,7 +42,7 @@ def test_original_units_undo_scaling_and_log1p():
 
 def test_unknown_feature_names_the_column_and_what_exists():
     with pytest.raises(
-        FeatureDataError, match=r"segmentation_features \['logins'\] are not columns of member_features"
+        FeatureDataError, match=r"the question's features \['logins'\] are not columns of member_features"
     ):
         feature_matrix(members(age=[30.0]), ["age", "logins"], set())
 
