@@ -57,6 +57,20 @@ def appended(frame: pd.DataFrame, **row: object) -> pd.DataFrame:
     return pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
 
 
+def set_value(table: str, key: str, key_value: str, column: str, value: object) -> Callable[[Extracts], None]:
+    """A defect: ``column`` of the ``table`` rows whose ``key`` is ``key_value`` set to ``value``."""
+
+    def apply(extracts: Extracts) -> None:
+        extracts[table].loc[extracts[table][key] == key_value, column] = value
+
+    return apply
+
+
+def add_row(table: str, **row: object) -> Callable[[Extracts], None]:
+    """A defect: one more ``table`` row."""
+    return lambda extracts: extracts.__setitem__(table, appended(extracts[table], **row))
+
+
 def rejected(workdir: Path, source_table: str, natural_key: str | None) -> pd.DataFrame:
     key = "natural_key is null" if natural_key is None else f"natural_key = '{natural_key}'"
     return query(
@@ -116,15 +130,6 @@ def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
 
     def members(change: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Extracts], None]:
         return lambda extracts: extracts.__setitem__("members", change(extracts["members"]))
-
-    def set_value(table: str, key: str, key_value: str, column: str, value: object) -> Callable[[Extracts], None]:
-        def apply(extracts: Extracts) -> None:
-            extracts[table].loc[extracts[table][key] == key_value, column] = value
-
-        return apply
-
-    def add_row(table: str, **row: object) -> Callable[[Extracts], None]:
-        return lambda extracts: extracts.__setitem__(table, appended(extracts[table], **row))
 
     def span_of(member: str, **changes: object) -> dict:
         return {**spans.loc[member].to_dict(), "member_id": member, **changes}
@@ -509,27 +514,18 @@ def csv_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
     enrollment = clean["enrollments"].loc[clean["enrollments"]["member_id"] == cast[19], "enrollment_id"].iloc[0]
     claim = clean["claims"].iloc[0].to_dict()
 
-    def set_text(table: str, key: str, key_value: str, column: str, text: str) -> Callable[[Extracts], None]:
-        def apply(extracts: Extracts) -> None:
-            extracts[table].loc[extracts[table][key] == key_value, column] = text
-
-        return apply
-
-    def add_row(table: str, **row: object) -> Callable[[Extracts], None]:
-        return lambda extracts: extracts.__setitem__(table, appended(extracts[table], **row))
-
     return {
         "date_of_birth_not_a_date": Quarantine(
             "members",
             cast[18],
             "date_of_birth_unparseable",
-            set_text("members", "member_id", cast[18], "date_of_birth", "1985-13-45"),
+            set_value("members", "member_id", cast[18], "date_of_birth", "1985-13-45"),
         ),
         "premium_with_a_decimal_comma": Quarantine(
             "enrollments",
             enrollment,
             "monthly_premium_unparseable",
-            set_text("enrollments", "enrollment_id", enrollment, "monthly_premium", "12,50"),
+            set_value("enrollments", "enrollment_id", enrollment, "monthly_premium", "12,50"),
         ),
         "login_time_in_words": Quarantine(
             "portal_logins",
