@@ -33,7 +33,7 @@ drift_runs as (
         previous_as_of_date
 
     from segmentation_run_pairs
-    where {{ as_of_date() }} in (as_of_date, next_as_of_date)
+    where {{ as_of_date() }} in (as_of_date, previous_as_of_date)
 
 ),
 

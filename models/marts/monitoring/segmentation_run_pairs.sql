@@ -12,8 +12,7 @@ run_pairs as (
     select
         as_of_date,
         segmentation_question,
-        lag(as_of_date) over (partition by segmentation_question order by as_of_date) as previous_as_of_date,
-        lead(as_of_date) over (partition by segmentation_question order by as_of_date) as next_as_of_date
+        lag(as_of_date) over (partition by segmentation_question order by as_of_date) as previous_as_of_date
 
     from segmentation_runs
 
