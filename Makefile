@@ -14,14 +14,24 @@ SQL_PATHS := $(wildcard models tests analyses)
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
 WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
 SEGMENTATION_QUESTION ?=
+# make refresh-demo: monthly snapshots of one plan ending on AS_OF_DATE, built in order into their own warehouse.
+REFRESH_MEMBERS ?= 100000
+REFRESH_SNAPSHOTS ?= 3
+REFRESH_DATA_PATH ?= data/refresh
+REFRESH_WAREHOUSE ?= warehouse/refresh_demo.duckdb
+REFRESH_MODE ?= refit
+REFRESH_SHIFT_SHARE ?= 0
+REFRESH_SUMMARY_SQL := select as_of_date, refresh_mode, members, entered_members, left_members, \
+	round(persona_change_share, 4) as persona_change_share, round(max_centroid_shift, 3) as max_centroid_shift, \
+	round(max_member_share_change, 4) as max_member_share_change, needs_review from segmentation_drift order by as_of_date
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install build demo-data dbt-build report docs choose-k bench test lint format lock clean
+.PHONY: help install build demo-data dbt-build refresh-demo report docs choose-k bench test lint format lock clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	@command -v $(PYTHON_BOOTSTRAP) >/dev/null || { echo "error: $(PYTHON_BOOTSTRAP) not found; install Python 3.11 or set PYTHON_BOOTSTRAP=/path/to/python3.11" >&2; exit 1; }
@@ -43,6 +53,21 @@ dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts
 	$(BIN)/python -m build_runner --vars '$(DBT_VARS)'
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
+
+# The first snapshot is always refit (there is no earlier model to score with); the later ones use REFRESH_MODE.
+refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMBERS=100000) built in order into REFRESH_WAREHOUSE
+	rm -rf $(REFRESH_DATA_PATH) $(REFRESH_WAREHOUSE)
+	$(BIN)/python -m demo_data --members $(REFRESH_MEMBERS) --out $(REFRESH_DATA_PATH) --as-of-date $(AS_OF_DATE) \
+		--snapshots $(REFRESH_SNAPSHOTS) --shift-share $(REFRESH_SHIFT_SHARE)
+	mkdir -p $(dir $(REFRESH_WAREHOUSE))
+	mode=refit; for snapshot in $(REFRESH_DATA_PATH)/*/; do \
+		as_of=$$(basename $$snapshot); \
+		echo "== dbt build as of $$as_of, refresh_mode $$mode"; \
+		DBT_DUCKDB_PATH=$(REFRESH_WAREHOUSE) $(BIN)/dbt build \
+			--vars "{raw_data_path: '$(REFRESH_DATA_PATH)/$$as_of', as_of_date: '$$as_of', refresh_mode: $$mode}" || exit $$?; \
+		mode=$(REFRESH_MODE); \
+	done
+	$(BIN)/python -c "import duckdb; print(duckdb.connect('$(REFRESH_WAREHOUSE)', read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
 
 report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
 	$(BIN)/python -m segment_report --out target/segment_report.html

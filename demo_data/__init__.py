@@ -1,5 +1,5 @@
-"""Seeded demo data: a health plan's raw extracts with four planted member personas."""
+"""Seeded demo data: a health plan's raw extracts with four planted member personas, once or as monthly snapshots."""
 
-from demo_data.generate import generate_extracts
+from demo_data.generate import generate_extracts, generate_snapshots
 
-__all__ = ["generate_extracts"]
+__all__ = ["generate_extracts", "generate_snapshots"]

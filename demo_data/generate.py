@@ -14,6 +14,15 @@ within a chunk, not across chunks, as in an extract appended to by several sourc
 Randomness comes from one numpy Generator per table and chunk, each derived from (seed, table, chunk), so
 the same arguments give byte-identical files, a change to one table's logic leaves the others' draws
 untouched, and adding members appends chunks without changing the earlier ones.
+
+Monthly snapshots (:func:`generate_snapshots`) follow one population through consecutive as-of dates, as a
+plan's monthly extracts do: one history of enrollments and events is drawn over all the snapshots' spans and
+each snapshot's extracts hold the part of it its own span covers, so a member's lookback window rolls on by a
+month from one snapshot to the next. Members age (their birthdays pass), some enrol or leave between
+snapshots, and a chosen share truly changes behaviour each month (starts using the portal, becomes a high
+utilizer, ...): from a day between two as-of dates their events follow another persona's rates. Optionally
+the last snapshot is a deliberately shifted population, to test drift monitoring. The truth of every snapshot
+(each member's persona then, and who changed) is written beside its extracts.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -38,6 +48,7 @@ FILE_FORMATS = ("parquet", "csv")
 # Members per chunk: each chunk's tables peak at about 0.8 GB, far below the whole plan's at millions of members.
 CHUNK_MEMBERS = 250_000
 TRUTH_PATH = Path("_truth") / "planted_personas.parquet"
+CHANGES_PATH = Path("_truth") / "behaviour_changes.parquet"
 
 SCHEMAS = {
     "members": pa.schema(
@@ -103,9 +114,21 @@ SCHEMAS = {
     ),
 }
 TRUTH_SCHEMA = pa.schema([("member_id", pa.string()), ("planted_persona", pa.string())])
+# Who changed persona since the previous snapshot: on which day (null for the shifted population, whose
+# whole window changed), from and to which planted persona, and how.
+CHANGES_SCHEMA = pa.schema(
+    [
+        ("member_id", pa.string()),
+        ("changed_on", pa.date32()),
+        ("from_persona", pa.string()),
+        ("to_persona", pa.string()),
+        ("change", pa.string()),
+    ]
+)
 
-# One random stream per purpose: adding draws to one table must not shift another's.
-STREAMS = ("population", *SCHEMAS)
+# One random stream per purpose: adding draws to one table must not shift another's. The snapshot streams
+# come last, so single-snapshot extracts are drawn exactly as before they existed.
+STREAMS = ("population", *SCHEMAS, "turnover", "behaviour_changes", "population_shift")
 
 ACTIVITIES = ("claims", "portal_logins", "email_opens", "call_center")
 CALL_REASONS = ("billing", "claims", "benefits", "id_card", "subsidy", "renewal", "other")
@@ -329,16 +352,42 @@ SATURDAY_CALLS_KEPT = 0.5  # the call center runs a short Saturday shift and is 
 HEAVY_CLAIMANT_RATE = (60.0, 150.0)
 PRIOR, SUPERSEDED, CURRENT = 0, 1, 2  # enrollment slots per member
 
+# Monthly snapshots. Each month, this share of the members enrol (coverage from the day after the previous
+# as-of date, a special enrollment) and this share leave (coverage ends on the previous as-of date), on top
+# of the lapses and mid-year starts the enrollment scenarios already hold.
+MONTHLY_ENTRY_SHARE = 0.01
+MONTHLY_EXIT_SHARE = 0.01
+# A member whose behaviour truly changes takes on another persona's activity, with these odds: Digital
+# Learners mostly start using the portal and email (Highly Engaged Users) or become high utilizers (Care
+# Management Members); Care Management Members recover; the others become high utilizers or engage more.
+BEHAVIOUR_CHANGES = {
+    "Digital Learners": {"Highly Engaged Users": 0.7, "Care Management Members": 0.3},
+    "Highly Engaged Users": {"Care Management Members": 0.6, "Digital Learners": 0.2, "Cost Sensitive Members": 0.2},
+    "Care Management Members": {"Highly Engaged Users": 1.0},
+    "Cost Sensitive Members": {"Care Management Members": 0.5, "Highly Engaged Users": 0.5},
+}
+# A change starts with a burst: for its first ONSET_DAYS the new activity runs at ONSET_RATE_FACTOR times the
+# new persona's rate (a new diagnosis brings a work-up of claims, calls and logins; a new portal user
+# explores it), then settles at the persona's rate.
+ONSET_DAYS = 60
+ONSET_RATE_FACTOR = 6.0
+BEFORE_EVERYTHING = np.iinfo(np.int32).min  # first day of a behaviour that was always there
+
 
 @dataclass(frozen=True)
 class Timeline:
-    """The as-of date, the 12-month lookback window and the wider span events are drawn from, in epoch days."""
+    """The as-of date, the 12-month lookback window and the wider span events are drawn from, in epoch days.
+
+    With several snapshots, as_of and window_start are the last snapshot's (enrollments are laid out around
+    it), the span covers every snapshot's span, and each snapshot's own dates are in snapshots.
+    """
 
     as_of: int
     window_start: int  # exclusive: the window is (window_start, as_of]
     span_start: int
     span_end: int  # inclusive
     year: int
+    snapshots: tuple[Snapshot, ...] = ()
 
     @property
     def as_of_date(self) -> dt.date:
@@ -355,6 +404,16 @@ class Timeline:
     @property
     def span_to_window(self) -> float:
         return self.span_days / self.window_days
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One as-of date's extract: its lookback window start and the span of events it holds, in epoch days."""
+
+    as_of: int
+    window_start: int
+    span_start: int
+    span_end: int
 
 
 @dataclass(frozen=True)
@@ -376,12 +435,18 @@ class FirstIds:
 
 @dataclass(frozen=True)
 class Population:
-    """One chunk's member-level draws every table depends on; arrays are indexed by member position in the chunk."""
+    """One chunk's member-level draws every table depends on; arrays are indexed by member position in the chunk.
+
+    The event tables draw from a population of behaviours instead when members change behaviour between
+    snapshots: one row per stretch of one persona's activity, active from first_day to last_day (inclusive).
+    """
 
     member_ids: pa.Array
     persona: np.ndarray
     age: np.ndarray
     activity_rates: np.ndarray  # (n_members, len(ACTIVITIES)) expected events per 12 months
+    first_day: np.ndarray | None = None  # None: every row is active over the whole span
+    last_day: np.ndarray | None = None
 
     def rates(self, activity: str) -> np.ndarray:
         return self.activity_rates[:, ACTIVITIES.index(activity)]
@@ -416,28 +481,105 @@ def generate_extracts(
 
     chunk_members only bounds memory, but it is part of the arguments: each chunk draws from its own streams.
     """
+    rows = _generate(
+        n_members,
+        {as_of_date: Path(out_dir)},
+        seed=seed,
+        file_format=file_format,
+        change_share=0.0,
+        shift_share=0.0,
+        chunk_members=chunk_members,
+    )
+    return rows[as_of_date]
+
+
+def monthly_as_of_dates(last: dt.date, snapshots: int) -> list[dt.date]:
+    """snapshots as-of dates a month apart ending on last, oldest first (month ends stay month ends)."""
+    if snapshots < 1:
+        raise ValueError(f"snapshots must be positive, got {snapshots}")
+    ends_month = last.day == calendar.monthrange(last.year, last.month)[1]
+    dates = [_shift_months(last, -back) for back in range(snapshots - 1, -1, -1)]
+    if ends_month:
+        dates = [day.replace(day=calendar.monthrange(day.year, day.month)[1]) for day in dates]
+    return dates
+
+
+def generate_snapshots(
+    n_members: int,
+    out_dir: Path,
+    as_of_dates: list[dt.date],
+    seed: int = 42,
+    file_format: str = "parquet",
+    *,
+    change_share: float = 0.05,
+    shift_share: float = 0.0,
+    chunk_members: int = CHUNK_MEMBERS,
+) -> dict[dt.date, dict[str, int]]:
+    """Write one snapshot of the same plan per as-of date into out_dir/<YYYY-MM-DD>/; return rows per extract.
+
+    Each month change_share of the members (of those who have not changed yet) truly change behaviour from a
+    day after the previous as-of date. shift_share > 0 makes the last snapshot a shifted population: that
+    share of members show another persona's activity over their whole lookback window (as if the extract
+    were re-keyed or the population changed overnight), which drift monitoring should flag. Every snapshot's
+    _truth/ holds each member's persona on its as-of date and the changes since the previous snapshot.
+    """
+    if sorted(set(as_of_dates)) != list(as_of_dates):
+        raise ValueError(f"as_of_dates must be strictly increasing, got {as_of_dates}")
+    for name, share in (("change_share", change_share), ("shift_share", shift_share)):
+        if not 0.0 <= share < 1.0:
+            raise ValueError(f"{name} must be at least 0 and below 1, got {share}")
+    if shift_share and len(as_of_dates) < 2:
+        raise ValueError("shift_share shifts the last snapshot against the ones before it; give at least two dates")
+    out_dir = Path(out_dir)
+    return _generate(
+        n_members,
+        {as_of: out_dir / as_of.isoformat() for as_of in as_of_dates},
+        seed=seed,
+        file_format=file_format,
+        change_share=change_share,
+        shift_share=shift_share,
+        chunk_members=chunk_members,
+    )
+
+
+def _generate(
+    n_members: int,
+    out_dirs: dict[dt.date, Path],
+    *,
+    seed: int,
+    file_format: str,
+    change_share: float,
+    shift_share: float,
+    chunk_members: int,
+) -> dict[dt.date, dict[str, int]]:
     if n_members < 1:
         raise ValueError(f"n_members must be positive, got {n_members}")
     if file_format not in FILE_FORMATS:
         raise ValueError(f"file_format must be one of {FILE_FORMATS}, got {file_format!r}")
-    out_dir = Path(out_dir)
-    (out_dir / TRUTH_PATH.parent).mkdir(parents=True, exist_ok=True)
-    timeline = _timeline(as_of_date)
+    timeline = _timeline(list(out_dirs))
     plans_rng = _rng(seed, "plans")
     lineup = PlanLineup(table=_plans_table(plans_rng, timeline.year), rates=_plan_rates(plans_rng))
-    with _ExtractWriters(out_dir, file_format) as writers:
-        writers.append("plans", lineup.table)
+    with _SnapshotWriters(list(out_dirs.values()), file_format, timeline) as writers:
+        writers.append_to_every_snapshot("plans", lineup.table)
         first_ids = FirstIds()
         for chunk, first_member in enumerate(range(0, n_members, chunk_members)):
             members = range(first_member, min(first_member + chunk_members, n_members))
             first_ids = _write_chunk(
-                writers, members, seed=seed, chunk=chunk, lineup=lineup, timeline=timeline, first_ids=first_ids
+                writers,
+                members,
+                seed=seed,
+                chunk=chunk,
+                lineup=lineup,
+                timeline=timeline,
+                first_ids=first_ids,
+                change_share=change_share,
+                shift_share=shift_share,
             )
-    return writers.rows
+    return dict(zip(out_dirs, writers.rows, strict=True))
 
 
 def _write_chunk(
-    writers: _ExtractWriters,
+    writers: _SnapshotWriters,
     members: range,
     *,
     seed: int,
@@ -445,33 +587,88 @@ def _write_chunk(
     lineup: PlanLineup,
     timeline: Timeline,
     first_ids: FirstIds,
+    change_share: float,
+    shift_share: float,
 ) -> FirstIds:
     """Generate one chunk of members and append every table's rows; return where the next chunk's ids start.
 
     Each event table is built, written and dropped before the next to keep peak memory low.
     """
     population = _draw_population(_rng(seed, "population", chunk), members)
-    writers.append("truth", _truth_table(population))
-    writers.append("members", _members_table(_rng(seed, "members", chunk), population, timeline))
+    several = len(timeline.snapshots) > 1
+    changes = (
+        _behaviour_changes(_rng(seed, "behaviour_changes", chunk), population, timeline, change_share)
+        if several
+        else None
+    )
+    shift = (
+        _population_shift(_rng(seed, "population_shift", chunk), population, shift_share, changes)
+        if shift_share
+        else None
+    )
+    for snapshot, truth in enumerate(_truth_tables(population, timeline, changes, shift)):
+        writers.append_truth(snapshot, *truth)
+    writers.append_to_every_snapshot("members", _members_table(_rng(seed, "members", chunk), population, timeline))
     enrollments, coverage = _enrollments(
-        _rng(seed, "enrollments", chunk), population, lineup, timeline, first_ids.enrollment
+        _rng(seed, "enrollments", chunk),
+        population,
+        lineup,
+        timeline,
+        first_ids.enrollment,
+        turnover_rng=_rng(seed, "turnover", chunk) if several else None,
     )
-    writers.append("enrollments", enrollments)
-    claims, claim_count = _claims_table(_rng(seed, "claims", chunk), population, coverage, timeline, first_ids.claim)
-    writers.append("claims", claims)
-    del claims  # dropped before the next table is built
-    writers.append(
-        "portal_logins", _portal_logins_table(_rng(seed, "portal_logins", chunk), population, coverage, timeline)
+    writers.append_enrollments(enrollments)
+    behaviours, behaviour_coverage = _behaviours(population, coverage, changes)
+    hidden = population.member_ids.filter(pa.array(shift.mask)) if shift is not None else None
+    first_ids = _write_events(
+        writers, behaviours, behaviour_coverage, timeline, first_ids, seed=seed, chunk=chunk, hidden_in_last=hidden
     )
-    writers.append(
-        "email_events", _email_events_table(_rng(seed, "email_events", chunk), population, coverage, timeline)
-    )
-    contacts, contact_count = _call_center_table(
-        _rng(seed, "call_center_contacts", chunk), population, timeline, first_ids.contact
-    )
-    writers.append("call_center_contacts", contacts)
+    if shift is not None:
+        shifted, shifted_coverage = _shifted_behaviours(population, coverage, shift)
+        first_ids = _write_events(
+            writers, shifted, shifted_coverage, timeline, first_ids, seed=seed, chunk=chunk, only_last=True
+        )
     return FirstIds(
-        enrollment=first_ids.enrollment + enrollments.num_rows,
+        enrollment=first_ids.enrollment + enrollments.num_rows, claim=first_ids.claim, contact=first_ids.contact
+    )
+
+
+def _write_events(
+    writers: _SnapshotWriters,
+    population: Population,
+    coverage: Coverage,
+    timeline: Timeline,
+    first_ids: FirstIds,
+    *,
+    seed: int,
+    chunk: int,
+    hidden_in_last: pa.Array | None = None,
+    only_last: bool = False,
+) -> FirstIds:
+    """The four event tables of one population of behaviours, written to the snapshots whose span holds them.
+
+    The shifted population's behaviours (only_last) draw from their own streams and appear in the last
+    snapshot only, where the rows of the members they replace (hidden_in_last) are left out.
+    """
+    extra = (1,) if only_last else ()
+    route = {"hidden_in_last": hidden_in_last, "only_last": only_last}
+    claims, claim_count = _claims_table(
+        _rng(seed, "claims", chunk, *extra), population, coverage, timeline, first_ids.claim
+    )
+    writers.append_events("claims", claims, **route)
+    del claims  # dropped before the next table is built
+    logins = _portal_logins_table(_rng(seed, "portal_logins", chunk, *extra), population, coverage, timeline)
+    writers.append_events("portal_logins", logins, **route)
+    del logins
+    emails = _email_events_table(_rng(seed, "email_events", chunk, *extra), population, coverage, timeline)
+    writers.append_events("email_events", emails, **route)
+    del emails
+    contacts, contact_count = _call_center_table(
+        _rng(seed, "call_center_contacts", chunk, *extra), population, timeline, first_ids.contact
+    )
+    writers.append_events("call_center_contacts", contacts, **route)
+    return FirstIds(
+        enrollment=first_ids.enrollment,
         claim=first_ids.claim + claim_count,
         contact=first_ids.contact + contact_count,
     )
@@ -480,9 +677,10 @@ def _write_chunk(
 # --- time --------------------------------------------------------------------------------------------------
 
 
-def _rng(seed: int, stream: str, chunk: int | None = None) -> np.random.Generator:
-    """The stream of one purpose (and chunk): shared draws such as the plans take no chunk."""
-    spawn_key = (STREAMS.index(stream),) if chunk is None else (STREAMS.index(stream), chunk)
+def _rng(seed: int, stream: str, chunk: int | None = None, *more: int) -> np.random.Generator:
+    """The stream of one purpose (and chunk): shared draws such as the plans take no chunk; `more` tells apart
+    several streams of one purpose and chunk (the shifted population's events)."""
+    spawn_key = (STREAMS.index(stream),) if chunk is None else (STREAMS.index(stream), chunk, *more)
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=spawn_key))
 
 
@@ -498,14 +696,26 @@ def _epoch_day(day: dt.date) -> int:
     return (day - dt.date(1970, 1, 1)).days
 
 
-def _timeline(as_of_date: dt.date) -> Timeline:
+def _snapshot(as_of_date: dt.date) -> Snapshot:
     """Events span ~15 months before to ~1 month after the as-of date, wider than the 12-month window."""
-    return Timeline(
+    return Snapshot(
         as_of=_epoch_day(as_of_date),
         window_start=_epoch_day(_shift_months(as_of_date, -12)),
         span_start=_epoch_day(_shift_months(as_of_date, -15)) + 1,
         span_end=_epoch_day(_shift_months(as_of_date, 1)),
-        year=as_of_date.year,
+    )
+
+
+def _timeline(as_of_dates: list[dt.date]) -> Timeline:
+    """The last as-of date's timeline, its span widened to hold every snapshot's (one history for all)."""
+    snapshots = tuple(_snapshot(as_of_date) for as_of_date in as_of_dates)
+    return Timeline(
+        as_of=snapshots[-1].as_of,
+        window_start=snapshots[-1].window_start,
+        span_start=snapshots[0].span_start,
+        span_end=snapshots[-1].span_end,
+        year=as_of_dates[-1].year,
+        snapshots=snapshots,
     )
 
 
@@ -544,15 +754,16 @@ def _times_of_day(rng: np.random.Generator, hour_weights: tuple[float, ...], siz
 
 
 def _pin_times_at_window_edges(rng: np.random.Generator, at_us: np.ndarray, timeline: Timeline) -> np.ndarray:
-    """Put some events at the first or last microsecond of each window boundary day.
+    """Put some events at the first or last microsecond of each window boundary day (of every snapshot).
 
     The pipeline counts timestamps by date, so 23:59:59.999999 on the as-of date is in and 00:00 the day
     after is out; these make an off-by-one filter visible.
     """
     day = at_us // US_PER_DAY
     pinned = rng.random(at_us.size) < WINDOW_EDGE_PIN_SHARE
-    last_instant = pinned & ((day == timeline.as_of) | (day == timeline.window_start))
-    first_instant = pinned & ((day == timeline.as_of + 1) | (day == timeline.window_start + 1))
+    edges = np.array([[snapshot.as_of, snapshot.window_start] for snapshot in timeline.snapshots]).ravel()
+    last_instant = pinned & np.isin(day, edges)
+    first_instant = pinned & np.isin(day, edges + 1)
     at_us = at_us.copy()
     at_us[last_instant] = (day[last_instant] + 1) * US_PER_DAY - 1
     at_us[first_instant] = day[first_instant] * US_PER_DAY
@@ -684,6 +895,195 @@ def _members_table(rng: np.random.Generator, population: Population, timeline: T
 def _truth_table(population: Population) -> pa.Table:
     names = [p.name for p in PERSONAS]
     return pa.Table.from_arrays([population.member_ids, _labels(names, population.persona)], schema=TRUTH_SCHEMA)
+
+
+# --- monthly snapshots -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BehaviourChanges:
+    """Members (positions in the chunk) whose behaviour changes between two snapshots: from which day, to
+    which persona's activity, and their new activity rates."""
+
+    members: np.ndarray
+    day: np.ndarray
+    persona: np.ndarray
+    activity_rates: np.ndarray
+
+
+@dataclass(frozen=True)
+class PopulationShift:
+    """The last snapshot's shifted members (a mask over the chunk) and the persona whose activity they show."""
+
+    mask: np.ndarray
+    persona: np.ndarray
+    activity_rates: np.ndarray
+
+
+def _change_weights() -> np.ndarray:
+    """BEHAVIOUR_CHANGES as a (from persona, to persona) matrix in PERSONAS order."""
+    names = [p.name for p in PERSONAS]
+    return np.array([[BEHAVIOUR_CHANGES[p.name].get(to, 0.0) for to in names] for p in PERSONAS])
+
+
+def _behaviour_changes(
+    rng: np.random.Generator, population: Population, timeline: Timeline, change_share: float
+) -> BehaviourChanges:
+    """Between each two consecutive snapshots, change_share of the members who have not changed yet take on
+    another persona's activity (BEHAVIOUR_CHANGES) from a day after the earlier as-of date."""
+    n = population.persona.size
+    drawn = rng.random((len(timeline.snapshots) - 1, n)) < change_share
+    members = np.flatnonzero(drawn.any(axis=0))
+    interval = drawn[:, members].argmax(axis=0)
+    as_ofs = np.array([snapshot.as_of for snapshot in timeline.snapshots])
+    day = as_ofs[interval] + 1 + rng.integers(0, as_ofs[interval + 1] - as_ofs[interval])
+    persona = _choose_per_row(rng, _change_weights()[population.persona[members]]).astype(np.int8)
+    return BehaviourChanges(
+        members=members, day=day, persona=persona, activity_rates=_draw_activity_rates(rng, persona)
+    )
+
+
+def _population_shift(
+    rng: np.random.Generator, population: Population, shift_share: float, changes: BehaviourChanges | None
+) -> PopulationShift:
+    """shift_share of the members who did not change behaviour, each given another persona (drawn by the
+    personas' shares) whose activity fills their whole lookback window in the last snapshot."""
+    n = population.persona.size
+    mask = rng.random(n) < shift_share
+    if changes is not None:
+        mask[changes.members] = False
+    weights = np.tile(_persona_values("share"), (int(mask.sum()), 1))
+    weights[np.arange(weights.shape[0]), population.persona[mask]] = 0.0
+    persona = _choose_per_row(rng, weights).astype(np.int8)
+    return PopulationShift(mask=mask, persona=persona, activity_rates=_draw_activity_rates(rng, persona))
+
+
+def _truth_tables(
+    population: Population,
+    timeline: Timeline,
+    changes: BehaviourChanges | None,
+    shift: PopulationShift | None,
+) -> list[tuple[pa.Table, pa.Table | None]]:
+    """Per snapshot: every member's persona on its as-of date and, in a series (changes given), who changed
+    since the previous snapshot (CHANGES_SCHEMA)."""
+    names = [p.name for p in PERSONAS]
+    tables: list[tuple[pa.Table, pa.Table | None]] = []
+    previous_as_of = BEFORE_EVERYTHING
+    for snapshot in timeline.snapshots:
+        persona = population.persona.copy()
+        changes_table = None
+        if changes is not None:
+            changed_by_now = changes.day <= snapshot.as_of
+            persona[changes.members[changed_by_now]] = changes.persona[changed_by_now]
+            since = np.flatnonzero(changed_by_now & (changes.day > previous_as_of))
+            members = changes.members[since]
+            changes_table = _changes_table(
+                population.member_ids.take(pa.array(members)),
+                pa.array(changes.day[since].astype(np.int32), type=pa.date32()),
+                _labels(names, population.persona[members]),
+                _labels(names, changes.persona[since]),
+                "behaviour",
+            )
+        if shift is not None and snapshot is timeline.snapshots[-1] and changes_table is not None:
+            shifted = np.flatnonzero(shift.mask)
+            shifted_rows = _changes_table(
+                population.member_ids.take(pa.array(shifted)),
+                pa.nulls(shifted.size, type=pa.date32()),
+                _labels(names, persona[shifted]),
+                _labels(names, shift.persona),
+                "population_shift",
+            )
+            changes_table = pa.concat_tables([changes_table, shifted_rows])
+            persona[shifted] = shift.persona
+        truth = pa.Table.from_arrays([population.member_ids, _labels(names, persona)], schema=TRUTH_SCHEMA)
+        tables.append((truth, changes_table))
+        previous_as_of = snapshot.as_of
+    return tables
+
+
+def _changes_table(
+    member_ids: pa.Array, changed_on: pa.Array, from_persona: pa.Array, to_persona: pa.Array, change: str
+) -> pa.Table:
+    kind = pa.array([change] * len(member_ids), type=pa.string())
+    return pa.Table.from_arrays([member_ids, changed_on, from_persona, to_persona, kind], schema=CHANGES_SCHEMA)
+
+
+def _behaviours(
+    population: Population, coverage: Coverage, changes: BehaviourChanges | None
+) -> tuple[Population, Coverage]:
+    """What the event tables draw from: each member's behaviour, ended the day before a change, then the new
+    behaviour from that day on (its onset burst, then its usual rates). Events of a behaviour fall within its
+    days (and, but for calls, in coverage)."""
+    if changes is None or changes.members.size == 0:
+        return population, coverage
+    n = population.persona.size
+    member = np.concatenate([np.arange(n), changes.members, changes.members])
+    onset_end = changes.day + ONSET_DAYS - 1
+    first_day = np.concatenate([np.full(n, BEFORE_EVERYTHING, dtype=np.int64), changes.day, onset_end + 1])
+    last_day = np.concatenate([np.full(n, NO_DAY, dtype=np.int64), onset_end, np.full(onset_end.size, NO_DAY)])
+    last_day[changes.members] = changes.day - 1
+    behaviours = Population(
+        member_ids=population.member_ids.take(pa.array(member)),
+        persona=np.concatenate([population.persona, changes.persona, changes.persona]),
+        age=population.age[member],
+        activity_rates=np.vstack(
+            [population.activity_rates, changes.activity_rates * ONSET_RATE_FACTOR, changes.activity_rates]
+        ),
+        first_day=first_day,
+        last_day=last_day,
+    )
+    return behaviours, _coverage_within(coverage, member, first_day, last_day)
+
+
+def _shifted_behaviours(
+    population: Population, coverage: Coverage, shift: PopulationShift
+) -> tuple[Population, Coverage]:
+    """The shifted members' other persona's behaviour, over the whole span."""
+    member = np.flatnonzero(shift.mask)
+    behaviours = Population(
+        member_ids=population.member_ids.take(pa.array(member)),
+        persona=shift.persona,
+        age=population.age[member],
+        activity_rates=shift.activity_rates,
+    )
+    everything = np.full(member.size, BEFORE_EVERYTHING, dtype=np.int64)
+    return behaviours, _coverage_within(coverage, member, everything, np.full(member.size, NO_DAY, dtype=np.int64))
+
+
+def _coverage_within(coverage: Coverage, member: np.ndarray, first_day: np.ndarray, last_day: np.ndarray) -> Coverage:
+    """The coverage of each behaviour's member, cut to the behaviour's days (an empty slot stays empty)."""
+    return Coverage(
+        starts=np.maximum(coverage.starts[:, member], first_day),
+        ends=np.minimum(coverage.ends[:, member], last_day),
+        deductible=coverage.deductible[member],
+    )
+
+
+def _monthly_turnover(rng: np.random.Generator, starts: np.ndarray, ends: np.ndarray, timeline: Timeline) -> None:
+    """Between each two consecutive snapshots, MONTHLY_ENTRY_SHARE of the members enrol and MONTHLY_EXIT_SHARE
+    leave (in place on the enrollment slots).
+
+    Entrants are members whose only enrollment started on January 1; theirs now starts the day after the
+    earlier as-of date. Leavers are members covered by one enrollment through every snapshot; theirs now ends
+    on the earlier as-of date.
+    """
+    n = starts.shape[1]
+    year_start = _epoch_day(dt.date(timeline.year, 1, 1))
+    single = starts[SUPERSEDED] == NO_DAY
+    throughout = (
+        single & (starts[CURRENT] <= timeline.snapshots[0].as_of) & (ends[CURRENT] >= timeline.snapshots[-1].as_of)
+    )
+    entrants = throughout & (starts[PRIOR] == NO_DAY) & (starts[CURRENT] == year_start)
+    for earlier in timeline.snapshots[:-1]:
+        if earlier.as_of + 1 > year_start:
+            enter = entrants & (rng.random(n) < min(1.0, MONTHLY_ENTRY_SHARE * n / max(int(entrants.sum()), 1)))
+            starts[CURRENT, enter] = earlier.as_of + 1
+            entrants &= ~enter
+            throughout &= ~enter
+        leave = throughout & (rng.random(n) < min(1.0, MONTHLY_EXIT_SHARE * n / max(int(throughout.sum()), 1)))
+        ends[CURRENT, leave] = earlier.as_of
+        throughout &= ~leave
+        entrants &= ~leave
 
 
 # --- plans and enrollments ---------------------------------------------------------------------------------
@@ -828,14 +1228,23 @@ def _enrollment_slots(rng: np.random.Generator, n: int, timeline: Timeline) -> t
 
 
 def _enrollments(
-    rng: np.random.Generator, population: Population, lineup: PlanLineup, timeline: Timeline, first_id: int
+    rng: np.random.Generator,
+    population: Population,
+    lineup: PlanLineup,
+    timeline: Timeline,
+    first_id: int,
+    *,
+    turnover_rng: np.random.Generator | None = None,
 ) -> tuple[pa.Table, Coverage]:
     """Enrollment rows for every member's slots, and the coverage intervals events must respect.
 
     Rows are ordered by coverage_start so enrollment ids grow over time within a chunk, as a source system's would.
+    With several snapshots, turnover_rng moves some coverage starts and ends between them (_monthly_turnover).
     """
     n = population.persona.size
     starts, ends = _enrollment_slots(rng, n, timeline)
+    if turnover_rng is not None:
+        _monthly_turnover(turnover_rng, starts, ends, timeline)
     weights = _band_weights(population.persona)
     current_band = _choose_per_row(rng, weights)
     weights[np.arange(n), current_band] = 0.0  # a switch or a renewal change moves to another band
@@ -1049,6 +1458,9 @@ def _call_center_table(
     member_idx = _event_members(rng, population.rates("call_center"), timeline.span_to_window)
     day = _event_days(rng, member_idx.size, timeline)
     day = _move_calls_to_open_days(rng, day)
+    if population.first_day is not None and population.last_day is not None:
+        active = (population.first_day[member_idx] <= day) & (day <= population.last_day[member_idx])
+        member_idx, day = member_idx[active], day[active]
     at = day * US_PER_DAY + _times_of_day(rng, CALL_HOUR_WEIGHTS, day.size)
     order = np.argsort(at, kind="stable")
     member_idx, day, at = member_idx[order], day[order], at[order]
@@ -1077,19 +1489,26 @@ def _call_center_table(
 
 
 class _ExtractWriters:
-    """One open file per extract and the truth, appended to chunk by chunk; counts the extracts' rows."""
+    """One open file per extract and the truth, appended to chunk by chunk; counts the extracts' rows.
 
-    def __init__(self, out_dir: Path, file_format: str) -> None:
-        self._out_dir, self._format = out_dir, file_format
+    A snapshot of a series also gets the truth of who changed since the previous one (with_changes).
+    """
+
+    def __init__(self, out_dir: Path, file_format: str, with_changes: bool = False) -> None:
+        self._out_dir, self._format, self._with_changes = out_dir, file_format, with_changes
         self._stack = ExitStack()
         self._writers: dict[str, pq.ParquetWriter | pacsv.CSVWriter] = {}
         self.rows = dict.fromkeys(SCHEMAS, 0)
 
     def __enter__(self) -> _ExtractWriters:
+        (self._out_dir / TRUTH_PATH.parent).mkdir(parents=True, exist_ok=True)
         for name, schema in SCHEMAS.items():
             writer = _open_writer(self._out_dir / f"{name}.{self._format}", schema, self._format)
             self._writers[name] = self._stack.enter_context(writer)
         self._writers["truth"] = self._stack.enter_context(_open_writer(self._out_dir / TRUTH_PATH, TRUTH_SCHEMA))
+        if self._with_changes:
+            changes = _open_writer(self._out_dir / CHANGES_PATH, CHANGES_SCHEMA)
+            self._writers["changes"] = self._stack.enter_context(changes)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -1099,6 +1518,73 @@ class _ExtractWriters:
         self._writers[name].write_table(table)
         if name in self.rows:
             self.rows[name] += table.num_rows
+
+
+# Each event extract's date column: a snapshot holds the rows its span covers.
+EVENT_DATE_COLUMNS = {
+    "claims": "service_date",
+    "portal_logins": "login_at",
+    "email_events": "event_at",
+    "call_center_contacts": "contact_at",
+}
+
+
+class _SnapshotWriters:
+    """The extract writers of every snapshot, and which of a chunk's rows each snapshot gets."""
+
+    def __init__(self, out_dirs: list[Path], file_format: str, timeline: Timeline) -> None:
+        self._timeline = timeline
+        self._stack = ExitStack()
+        self._writers = [_ExtractWriters(out_dir, file_format, with_changes=len(out_dirs) > 1) for out_dir in out_dirs]
+
+    def __enter__(self) -> _SnapshotWriters:
+        for writers in self._writers:
+            self._stack.enter_context(writers)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    @property
+    def rows(self) -> list[dict[str, int]]:
+        return [writers.rows for writers in self._writers]
+
+    def append_to_every_snapshot(self, name: str, table: pa.Table) -> None:
+        for writers in self._writers:
+            writers.append(name, table)
+
+    def append_truth(self, snapshot: int, truth: pa.Table, changes: pa.Table | None) -> None:
+        self._writers[snapshot].append("truth", truth)
+        if changes is not None:
+            self._writers[snapshot].append("changes", changes)
+
+    def append_enrollments(self, table: pa.Table) -> None:
+        """Every snapshot holds the enrollments that start by the end of its span (as events do)."""
+        starts = table.column("coverage_start").to_numpy().astype("datetime64[D]").astype(np.int64)
+        for writers, snapshot in zip(self._writers, self._timeline.snapshots, strict=True):
+            known = starts <= snapshot.span_end
+            writers.append("enrollments", table if known.all() else table.filter(pa.array(known)))
+
+    def append_events(
+        self, name: str, table: pa.Table, *, hidden_in_last: pa.Array | None = None, only_last: bool = False
+    ) -> None:
+        """The event rows each snapshot's span holds; the last snapshot leaves out hidden_in_last's members,
+        and rows only_last go to the last snapshot alone."""
+        column = table.column(EVENT_DATE_COLUMNS[name]).to_numpy()
+        days = column.astype("datetime64[D]").astype(np.int64)
+        last = len(self._writers) - 1
+        for position, (writers, snapshot) in enumerate(zip(self._writers, self._timeline.snapshots, strict=True)):
+            if only_last and position != last:
+                continue
+            # The history's own edges are not cut: a weekend claim or call moved to Monday may pass its end.
+            kept = np.ones(days.size, dtype=bool)
+            if snapshot.span_start > self._timeline.span_start:
+                kept &= snapshot.span_start <= days
+            if snapshot.span_end < self._timeline.span_end:
+                kept &= days <= snapshot.span_end
+            if position == last and hidden_in_last is not None and len(hidden_in_last):
+                kept &= ~pc.is_in(table.column("member_id"), value_set=hidden_in_last).to_numpy(zero_copy_only=False)
+            writers.append(name, table if kept.all() else table.filter(pa.array(kept)))
 
 
 def _open_writer(path: Path, schema: pa.Schema, file_format: str = "parquet") -> pq.ParquetWriter | pacsv.CSVWriter:

@@ -2,7 +2,9 @@
 
 Fitting and assigning are separate steps: the fit yields centroids (plain data, persisted with the run), and
 every member is then assigned to the nearest persisted centroid. The same assignment therefore works for a
-fresh fit, for scoring with a previous run's centroids, and for members the fit never saw.
+fresh fit, for scoring with a previous run's centroids, and for members the fit never saw. A refresh can
+warm-start the fit from the previous run's centroids, so clusters stay where they were unless the data moved
+them.
 """
 
 from __future__ import annotations
@@ -12,14 +14,33 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 
-def fit_centroids(scaled: np.ndarray, n_clusters: int, random_state: int, n_init: int, n_threads: int) -> np.ndarray:
-    """Centroids of k-means (k-means++ init, Lloyd iterations) in scaled units, one row per cluster.
+def fit_centroids(
+    scaled: np.ndarray,
+    n_clusters: int,
+    random_state: int,
+    n_init: int,
+    n_threads: int,
+    *,
+    init: np.ndarray | None = None,
+) -> np.ndarray:
+    """Centroids of k-means (Lloyd iterations) in scaled units, one row per cluster.
+
+    Without init: k-means++ initialisation, the best of n_init runs. With init (n_clusters rows, e.g. the
+    previous run's centroids): one run started there, so cluster i of the result is the one that grew from
+    init[i].
 
     OpenMP threads are capped explicitly: k-means sums in a different order with a different thread count,
     and the same data must give the same centroids on every machine.
     """
+    if init is not None and init.shape != (n_clusters, scaled.shape[1]):
+        raise ValueError(f"init: expected {n_clusters} centroids of {scaled.shape[1]} features, got {init.shape}")
+    kmeans = (
+        KMeans(n_clusters=n_clusters, random_state=random_state, n_init=n_init)
+        if init is None
+        else KMeans(n_clusters=n_clusters, random_state=random_state, init=init, n_init=1)
+    )
     with threadpool_limits(limits=n_threads, user_api="openmp"):
-        fitted = KMeans(n_clusters=n_clusters, random_state=random_state, n_init=n_init).fit(scaled)
+        fitted = kmeans.fit(scaled)
     return fitted.cluster_centers_
 
 

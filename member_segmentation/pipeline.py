@@ -3,6 +3,9 @@
 Each function takes and returns DataFrames, so the dbt models stay a few lines long and everything here is
 tested with pytest. The fitted model travels between steps as the ``segment_centroids`` table (long format:
 one row per segment and feature), which is also what an auditor reads.
+
+A refresh (a new as-of date) starts from the previous run's model, the rows of ``segment_centroids`` that the
+history kept: ``refit`` fits again from the previous centroids (a warm start), ``score`` reuses them unchanged.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from member_segmentation.clustering import assign_to_nearest, fit_centroids
 from member_segmentation.diagnostics import inertia, library_versions
@@ -27,7 +31,11 @@ from member_segmentation.settings import SegmentationSettings
 from member_segmentation.timings import timed
 
 
-def _as_of_date(members: pd.DataFrame) -> date:
+class SegmentationHistoryError(ValueError):
+    """A refresh cannot use the previous run's model as configured; the message says why and what to run."""
+
+
+def as_of_date_of(members: pd.DataFrame) -> date:
     """The single as-of date of the feature table, as a date (so the warehouse column stays a DATE)."""
     dates = members["as_of_date"].drop_duplicates()
     if len(dates) != 1:
@@ -52,26 +60,45 @@ def fit_sample(n_members: int, sample_size: int | None, random_state: int) -> np
     return np.sort(np.random.default_rng(random_state).choice(n_members, size=sample_size, replace=False))
 
 
-def fit_segment_centroids(
-    members: pd.DataFrame,
-    personas: pd.DataFrame,
-    persona_profiles: pd.DataFrame,
-    settings: SegmentationSettings,
-) -> pd.DataFrame:
-    """Fit scaling and k-means on the members' features and name each cluster by its persona.
-
-    Scaling is fitted on every member; k-means on at most ``settings.fit_sample_size`` of them, since centroids
-    of a few hundred thousand members are already as precise as the population's. Returns one row per segment
-    and feature: the centroid in scaled and original units, the scaling that maps between them, and the
-    persona profile's target, which is everything needed to assign members later.
-    """
+def _check_members(members: pd.DataFrame, settings: SegmentationSettings) -> None:
     if members.empty:
         raise FeatureDataError("member_features: no member has coverage active on the as-of date; nothing to segment.")
     if len(members) < settings.n_segments:
         raise FeatureDataError(
             f"member_features: {len(members)} active members cannot form var n_segments={settings.n_segments} segments."
         )
+
+
+def _question_targets(
+    personas: pd.DataFrame, persona_profiles: pd.DataFrame, settings: SegmentationSettings
+) -> pd.DataFrame:
+    return profile_targets(
+        rows_for_question(personas, "personas", settings.question),
+        rows_for_question(persona_profiles, "persona_profiles", settings.question),
+        settings.features,
+    )
+
+
+def fit_segment_centroids(
+    members: pd.DataFrame,
+    personas: pd.DataFrame,
+    persona_profiles: pd.DataFrame,
+    settings: SegmentationSettings,
+    previous: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Fit scaling and k-means on the members' features and name each cluster by its persona.
+
+    Scaling is fitted on every member; k-means on at most ``settings.fit_sample_size`` of them, since centroids
+    of a few hundred thousand members are already as precise as the population's. When ``previous`` (the
+    previous run's segment_centroids rows) fits the same question, features and k, k-means starts from its
+    centroids (see warm_start_centroids) instead of k-means++, so clusters, and most members, stay where they
+    were unless the data moved them. Returns one row per segment and feature: the centroid in scaled and
+    original units, the scaling that maps between them, and the persona profile's target, which is everything
+    needed to assign members later.
+    """
+    _check_members(members, settings)
     members = _in_member_order(members)
+    warm_start = previous is not None and model_mismatch(previous, settings) is None
     with timed("segment_centroids", "scale"):
         matrix = feature_matrix(members, settings.features, settings.log1p_features)
         scaling = fit_scaling(matrix, settings.features, settings.log1p_features)
@@ -83,23 +110,122 @@ def fit_segment_centroids(
             random_state=settings.random_state,
             n_init=settings.n_init,
             n_threads=settings.n_threads,
+            init=warm_start_centroids(previous, scaling) if warm_start else None,
         )
     with timed("segment_centroids", "persona_matching"):
-        targets = profile_targets(
-            rows_for_question(personas, "personas", settings.question),
-            rows_for_question(persona_profiles, "persona_profiles", settings.question),
-            settings.features,
-        )
+        targets = _question_targets(personas, persona_profiles, settings)
         segment_ids = match_clusters_to_personas(centroids, targets)
     order = np.argsort(segment_ids)
     return _centroids_frame(
         question=settings.question,
-        as_of_date=_as_of_date(members),
+        as_of_date=as_of_date_of(members),
         segment_ids=segment_ids[order],
         centroids_scaled=centroids[order],
         scaling=scaling,
         targets=targets,
+        refresh_mode="refit",
+        centroids_from=_run_date(previous) if warm_start else None,
     )
+
+
+def score_with_previous_centroids(
+    members: pd.DataFrame,
+    personas: pd.DataFrame,
+    persona_profiles: pd.DataFrame,
+    settings: SegmentationSettings,
+    previous: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The previous run's model, unchanged (scaling, centroids, segment ids), dated for this run.
+
+    Members are then assigned with exactly the previous run's scaling and centroids, so a member whose
+    features did not change keeps their segment. The persona profile targets come from today's seeds.
+    """
+    if previous is None:
+        raise SegmentationHistoryError(
+            f"var refresh_mode is score, but segment_centroid_history holds no earlier run of question "
+            f"{settings.question!r} to score with; build the first as-of date with refresh_mode refit (the default)."
+        )
+    mismatch = model_mismatch(previous, settings)
+    if mismatch is not None:
+        raise SegmentationHistoryError(
+            f"var refresh_mode is score, but {mismatch}; build this as-of date with refresh_mode refit "
+            "(the default) to fit the configured segmentation."
+        )
+    _check_members(members, settings)
+    segment_ids, centroids, scaling = fitted_model(previous)
+    targets = _question_targets(personas, persona_profiles, settings)
+    unknown = sorted(set(segment_ids) - set(targets.index))
+    if unknown:
+        raise SegmentationHistoryError(
+            f"var refresh_mode is score, but the previous run's segment_ids {unknown} are no longer personas of "
+            f"question {settings.question!r} in seed personas; build with refresh_mode refit."
+        )
+    return _centroids_frame(
+        question=settings.question,
+        as_of_date=as_of_date_of(members),
+        segment_ids=segment_ids,
+        centroids_scaled=centroids,
+        scaling=scaling,
+        targets=targets,
+        refresh_mode="score",
+        centroids_from=_run_date(previous),
+    )
+
+
+def refresh_segment_centroids(
+    members: pd.DataFrame,
+    personas: pd.DataFrame,
+    persona_profiles: pd.DataFrame,
+    settings: SegmentationSettings,
+    previous: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """segment_centroids for this as-of date in the configured refresh mode (refit or score), given the previous
+    run's segment_centroids rows (None on the first run)."""
+    if settings.refresh_mode == "score":
+        return score_with_previous_centroids(members, personas, persona_profiles, settings, previous)
+    return fit_segment_centroids(members, personas, persona_profiles, settings, previous)
+
+
+def model_mismatch(previous: pd.DataFrame, settings: SegmentationSettings) -> str | None:
+    """Why the previous run's model cannot serve this run (another question, features, transforms or k);
+    None when it can."""
+    _, centroids, scaling = fitted_model(previous)
+    run = f"the previous run ({_run_date(previous)})"
+    log1p = tuple(name in settings.log1p_features for name in settings.features)
+    question = previous["segmentation_question"].iloc[0]
+    if question != settings.question:
+        return f"{run} answered question {question!r}, not {settings.question!r}"
+    if scaling.features != settings.features:
+        return f"{run} clustered on {list(scaling.features)}, the question now on {list(settings.features)}"
+    if scaling.log1p != log1p:
+        return f"{run} log1p-transformed other features than the question now does"
+    if centroids.shape[0] != settings.n_segments:
+        return f"{run} had {centroids.shape[0]} segments, the question now asks for {settings.n_segments}"
+    return None
+
+
+def warm_start_centroids(previous: pd.DataFrame, scaling: FeatureScaling) -> np.ndarray:
+    """The previous run's centroids (rows in segment_id order) in this run's scaled units.
+
+    Each run fits its own scaling, so the previous centroids are first mapped back to (log1p-transformed)
+    feature values with the previous run's scaling, then scaled with this run's.
+    """
+    _, centroids, previous_scaling = fitted_model(previous)
+    transformed = centroids * previous_scaling.scale + previous_scaling.center
+    return (transformed - scaling.center) / scaling.scale
+
+
+def _run_date(centroids: pd.DataFrame) -> date:
+    return pd.Timestamp(centroids["as_of_date"].iloc[0]).date()
+
+
+def _optional_date(value: object) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _date_column(values: list[date | None]) -> pd.api.extensions.ExtensionArray:
+    """Dates typed as such, so the warehouse column is a DATE even when every value is null (a first run)."""
+    return pd.array(values, dtype=pd.ArrowDtype(pa.date32()))
 
 
 def _centroids_frame(
@@ -110,9 +236,12 @@ def _centroids_frame(
     centroids_scaled: np.ndarray,
     scaling: FeatureScaling,
     targets: pd.DataFrame,
+    refresh_mode: str,
+    centroids_from: date | None,
 ) -> pd.DataFrame:
     n_segments, n_features = centroids_scaled.shape
     centroids_original = to_original_units(centroids_scaled, scaling)
+    rows = n_segments * n_features
     return pd.DataFrame(
         {
             "as_of_date": as_of_date,
@@ -126,11 +255,13 @@ def _centroids_frame(
             "centroid_scaled": centroids_scaled.ravel(),
             "centroid_value": centroids_original.ravel(),
             "profile_target_z": targets.loc[segment_ids].to_numpy().ravel(),
+            "refresh_mode": refresh_mode,
+            "centroids_from_as_of_date": _date_column([centroids_from] * rows),
         }
     )
 
 
-def _fitted_model(centroids: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, FeatureScaling]:
+def fitted_model(centroids: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, FeatureScaling]:
     """Segment ids, the centroid matrix (segments x features, ordered by segment_id) and the scaling."""
     ordered = centroids.sort_values(["segment_id", "feature_position"])
     wide = ordered.pivot(index="segment_id", columns="feature_position", values="centroid_scaled").sort_index()
@@ -148,7 +279,7 @@ def scaled_member_features(members: pd.DataFrame, centroids: pd.DataFrame) -> np
     """The members' features as the fitted segmentation sees them (log1p where it applied, then its scaling),
     rows in the members' order. Assignment measures distances here; the segment report projects these points.
     """
-    _, _, scaling = _fitted_model(centroids)
+    _, _, scaling = fitted_model(centroids)
     log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
     return scale(feature_matrix(members, scaling.features, log1p_features), scaling)
 
@@ -159,7 +290,7 @@ def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -
     Uses only the persisted centroids and scaling, so the result is the same whichever process computes it.
     """
     members = _in_member_order(members)
-    segment_ids, centroid_matrix, _ = _fitted_model(centroids)
+    segment_ids, centroid_matrix, _ = fitted_model(centroids)
     with timed("member_segments", "scale"):
         scaled = scaled_member_features(members, centroids)
     with timed("member_segments", "assign"):
@@ -167,7 +298,7 @@ def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -
     return pd.DataFrame(
         {
             "member_id": members["member_id"].astype("string"),
-            "as_of_date": _as_of_date(members),
+            "as_of_date": as_of_date_of(members),
             "segment_id": segment_ids[nearest],
             "distance_to_centroid": distances,
         }
@@ -181,11 +312,14 @@ def describe_segmentation_run(
     recorded_at: datetime,
 ) -> pd.DataFrame:
     """One row of run metadata: inputs, settings, fit quality and library versions."""
-    _, _, scaling = _fitted_model(centroids)
+    _, _, scaling = fitted_model(centroids)
     distances = member_segments["distance_to_centroid"].to_numpy(dtype="float64")
+    refresh_mode = centroids["refresh_mode"].iloc[0]
     run = {
-        "as_of_date": centroids["as_of_date"].iloc[0],
+        "as_of_date": _run_date(centroids),
         "segmentation_question": settings.question,
+        "refresh_mode": refresh_mode,
+        "centroids_from_as_of_date": None,  # typed below
         "recorded_at": pd.Timestamp(recorded_at).tz_convert("UTC").tz_localize(None),
         "members_segmented": len(member_segments),
         "n_segments": centroids["segment_id"].nunique(),
@@ -195,9 +329,14 @@ def describe_segmentation_run(
         "kmeans_n_init": settings.n_init,
         "kmeans_n_threads": settings.n_threads,
         "kmeans_fit_sample_size": settings.fit_sample_size,
-        "members_fitted": min(len(member_segments), settings.fit_sample_size or len(member_segments)),
+        # A scored run fits nothing: it reuses the previous run's model.
+        "members_fitted": 0
+        if refresh_mode == "score"
+        else min(len(member_segments), settings.fit_sample_size or len(member_segments)),
         "inertia": inertia(distances),
         "mean_distance_to_centroid": float(distances.mean()),
     }
     run.update({f"{name}_version": value for name, value in library_versions().items()})
-    return pd.DataFrame([run])
+    frame = pd.DataFrame([run])
+    frame["centroids_from_as_of_date"] = _date_column([_optional_date(centroids["centroids_from_as_of_date"].iloc[0])])
+    return frame

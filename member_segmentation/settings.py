@@ -16,6 +16,11 @@ class SegmentationConfigError(ValueError):
     """A segmentation setting is missing or inconsistent; the message names the var and the rule."""
 
 
+# How a refresh treats the previous run's model (var refresh_mode): refit fits k-means again, warm-started from
+# the previous run's centroids; score keeps the previous run's scaling and centroids and only assigns members.
+REFRESH_MODES = ("refit", "score")
+
+
 @dataclass(frozen=True)
 class SegmentationSettings:
     """What a segmentation run needs to know besides the data.
@@ -23,7 +28,7 @@ class SegmentationSettings:
     ``question`` names the segmentation question (it selects the persona seeds' rows); ``features`` are
     member_features columns in the order the clustering sees them; ``log1p_features`` is the subset that is
     log1p-transformed before scaling. ``n_threads`` caps the OpenMP threads k-means may use, so a run's result
-    does not depend on how many cores the machine happens to have.
+    does not depend on how many cores the machine happens to have. ``refresh_mode`` is one of REFRESH_MODES.
     """
 
     question: str
@@ -34,6 +39,7 @@ class SegmentationSettings:
     n_init: int
     n_threads: int = 1
     fit_sample_size: int | None = None
+    refresh_mode: str = "refit"
 
     def __post_init__(self) -> None:
         where = f"var segmentation_questions.{self.question}"
@@ -54,6 +60,10 @@ class SegmentationSettings:
             raise SegmentationConfigError(f"var kmeans_n_init: must be at least 1, got {self.n_init}.")
         if self.n_threads < 1:
             raise SegmentationConfigError(f"var kmeans_n_threads: must be at least 1, got {self.n_threads}.")
+        if self.refresh_mode not in REFRESH_MODES:
+            raise SegmentationConfigError(
+                f"var refresh_mode: must be one of {list(REFRESH_MODES)}, got {self.refresh_mode!r}."
+            )
         if self.fit_sample_size is not None and self.fit_sample_size < self.n_segments:
             raise SegmentationConfigError(
                 f"var kmeans_fit_sample_size: must be at least n_segments ({self.n_segments}) or null for all "
@@ -118,4 +128,5 @@ def settings_from_config(config: Mapping[str, Any] | None) -> SegmentationSettin
         n_init=_as_int(config.get("kmeans_n_init"), "kmeans_n_init"),
         n_threads=_as_int(config.get("kmeans_n_threads", 1), "kmeans_n_threads"),
         fit_sample_size=_optional_int(config.get("kmeans_fit_sample_size"), "kmeans_fit_sample_size"),
+        refresh_mode=str(config.get("refresh_mode") or "refit").strip().lower(),
     )

@@ -75,10 +75,16 @@ def _section(title: str, explanation: str, *body: str) -> str:
     return f"<section><h2>{escape(title)}</h2><p>{escape(explanation)}</p>{''.join(body)}</section>"
 
 
-def _optional_section(title: str, table: pd.DataFrame | None, table_name: str, absent_note: str) -> str:
-    """A mart the build may not have yet: its first rows when present, else a note saying what would appear."""
+def _optional_section(
+    title: str, table: pd.DataFrame | None, table_name: str, absent_note: str, empty_note: str = ""
+) -> str:
+    """A mart the warehouse may not have: its rows of the as-of date when there are some, else a note saying
+    what would appear."""
     if table is None:
         return _section(title, absent_note, f'<p class="note">No {escape(table_name)} table in this warehouse.</p>')
+    if table.empty:
+        note = f"No {table_name} rows for this as-of date. {empty_note}"
+        return _section(title, absent_note, f'<p class="note">{escape(note.strip())}</p>')
     shown = (
         f"The first {OPTIONAL_TABLE_ROW_LIMIT} rows of {table_name}." if len(table) == OPTIONAL_TABLE_ROW_LIMIT else ""
     )
@@ -136,11 +142,20 @@ def render_report(data: ReportData) -> str:
             _image(png_data_uri(projection_figure(members, centroid_points, data.profiles, colors)), "PCA projection"),
         ),
         _optional_section(
-            "Migrations between as-of dates",
+            "Migrations since the previous run",
             data.optional_tables["segment_migrations"],
             "segment_migrations",
-            "How members moved between segments from one as-of date to the next, once the warehouse keeps "
-            "segmentation history.",
+            "How members moved between personas since the previous as-of date in this warehouse: stayed, moved, "
+            "entered (newly covered) or left (coverage ended).",
+            "This is the first run of the question in this warehouse.",
+        ),
+        _optional_section(
+            "Drift since the previous run",
+            data.optional_tables["segment_drift"],
+            "segment_drift",
+            "Per segment: change in size and share, the share of continuing members who changed persona, how far "
+            "the centroid moved and how far it lies from its persona's profile; a flag marks each check that "
+            "exceeds its limit, for a person to review before outreach goes out.",
         ),
         _optional_section(
             "Fairness review",
@@ -151,7 +166,8 @@ def render_report(data: ReportData) -> str:
         ),
         _section(
             "About this run",
-            "The settings and library versions of the segmentation run (segmentation_runs).",
+            "The settings and library versions of the segmentation run (segmentation_run; segmentation_runs keeps "
+            "every as-of date's).",
             _run_table(data.runs, as_of_date),
         ),
     ]

@@ -13,9 +13,10 @@ import duckdb
 import pandas as pd
 
 # The marts the report reads; the segment_report exposure (models/marts/_exposures.yml) declares the same.
-REPORT_TABLES = ("segment_profiles", "segment_centroids", "member_outreach", "member_features", "segmentation_runs")
-# Marts the report shows when a build has them (segmentation history, the fairness review), at most this many rows.
-OPTIONAL_TABLES = ("segment_migrations", "segment_fairness")
+REPORT_TABLES = ("segment_profiles", "segment_centroids", "member_outreach", "member_features", "segmentation_run")
+# Marts the report shows when the warehouse has them (migrations and drift since the previous run, the fairness
+# review): their rows of the report's as-of date, at most this many.
+OPTIONAL_TABLES = ("segment_migrations", "segment_drift", "segment_fairness")
 OPTIONAL_TABLE_ROW_LIMIT = 200
 
 MEMBER_SAMPLE_SQL = """
@@ -36,7 +37,8 @@ limit $sample_size
 
 @dataclass(frozen=True)
 class ReportData:
-    """The latest as-of date's marts: the small ones whole, a sample of the member-level ones."""
+    """The last build's marts: the small ones whole, a sample of the member-level ones; an optional table is
+    None when the warehouse does not have it."""
 
     runs: pd.DataFrame
     profiles: pd.DataFrame
@@ -46,18 +48,19 @@ class ReportData:
 
 
 def read_report_data(database: Path, sample_size: int) -> ReportData:
-    """The report's inputs for the warehouse's latest as-of date.
+    """The report's inputs for the as-of date of the warehouse's last build (segmentation_run; the history may
+    hold later dates when an earlier one was re-built last).
 
     The member sample (features, segment and persona) is the sample_size members with the smallest hash of
     member_id: unrelated to any feature, and stable, so the same warehouse always gives the same report.
     """
     with duckdb.connect(str(database), read_only=True) as connection:
-        as_of_date = {"as_of_date": connection.execute("select max(as_of_date) from segmentation_runs").fetchone()[0]}
-        existing = {
-            name for (name,) in connection.execute("select table_name from information_schema.tables").fetchall()
-        }
+        as_of_date = {"as_of_date": connection.execute("select as_of_date from segmentation_run").fetchone()[0]}
+        columns = connection.execute("select table_name, column_name from information_schema.columns").fetchall()
+        dated = {table for table, column in columns if column == "as_of_date"}
+        existing = {table for table, _ in columns}
         return ReportData(
-            runs=connection.execute("select * from segmentation_runs where as_of_date = $as_of_date", as_of_date).df(),
+            runs=connection.execute("select * from segmentation_run").df(),
             profiles=connection.execute(
                 "select * from segment_profiles where as_of_date = $as_of_date order by segment_id", as_of_date
             ).df(),
@@ -67,9 +70,16 @@ def read_report_data(database: Path, sample_size: int) -> ReportData:
             ).df(),
             member_sample=connection.execute(MEMBER_SAMPLE_SQL, {**as_of_date, "sample_size": sample_size}).df(),
             optional_tables={
-                name: connection.execute(f"select * from {name} limit {OPTIONAL_TABLE_ROW_LIMIT}").df()
-                if name in existing
-                else None
+                name: _optional_rows(connection, name, name in dated, as_of_date) if name in existing else None
                 for name in OPTIONAL_TABLES
             },
         )
+
+
+def _optional_rows(
+    connection: duckdb.DuckDBPyConnection, table: str, dated: bool, as_of_date: dict[str, object]
+) -> pd.DataFrame:
+    """The table's rows of the report's as-of date (all rows of an undated table), in a stable order."""
+    where = "where as_of_date = $as_of_date" if dated else ""
+    sql = f"select * from {table} {where} order by all limit {OPTIONAL_TABLE_ROW_LIMIT}"
+    return connection.execute(sql, as_of_date if dated else {}).df()

@@ -129,25 +129,29 @@ def test_report_loads_nothing_from_outside_the_file(report):
 
 
 @pytest.mark.end_to_end
-def test_a_missing_history_mart_is_noted_and_present_optional_marts_are_shown(build, report, tmp_path):
+def test_optional_marts_show_the_report_dates_rows_or_say_why_there_are_none(build, report, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(build[0] / "warehouse.duckdb", copy)
     with duckdb.connect(str(copy)) as connection:
+        connection.execute("drop table segment_fairness")
+        connection.execute("delete from segment_migrations")
         connection.execute(
-            "create table segment_migrations as select 1 as from_segment_id, 4 as to_segment_id, 1234 as member_count"
+            "insert into segment_migrations (as_of_date, previous_as_of_date, migration, from_segment_id, "
+            "to_segment_id, member_count) values "
+            "(date '2025-12-31', date '2025-11-30', 'moved', 1, 4, 1234), "
+            "(date '2025-11-30', date '2025-10-31', 'moved', 2, 3, 99)"
         )
 
-    with_history = render(copy, tmp_path / "segment_report.html")
+    edited = render(copy, tmp_path / "segment_report.html")
 
-    assert "No segment_migrations table in this warehouse." in report.texts
-    assert "No segment_fairness table in this warehouse." not in report.texts
-    assert "segment_fairness" in report.tables
+    # The session's build is a first run: no migrations yet, drift with one row per segment, fairness present.
+    assert any("This is the first run of the question in this warehouse." in text for text in report.texts)
     assert "segment_migrations" not in report.tables
-    assert "No segment_migrations table in this warehouse." not in with_history.texts
-    assert with_history.tables["segment_migrations"] == [
-        ["from_segment_id", "to_segment_id", "member_count"],
-        ["1", "4", "1234"],
-    ]
+    assert len(report.tables["segment_drift"]) == 1 + 4
+    assert "segment_fairness" in report.tables
+    assert "No segment_fairness table in this warehouse." in edited.texts
+    migrations = edited.table("segment_migrations")
+    assert migrations[["as_of_date", "member_count"]].to_numpy().tolist() == [["2025-12-31", "1234"]]
 
 
 def test_report_exposure_declares_exactly_the_marts_the_report_reads(manifest):

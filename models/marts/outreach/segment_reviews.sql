@@ -27,10 +27,7 @@ profile_fit as (
     select
         segment_id,
         as_of_date,
-        cast(
-            sqrt(avg(case when profile_target_z is not null then power(centroid_scaled - profile_target_z, 2) end))
-            as {{ type_double() }}
-        ) as persona_profile_distance
+        {{ persona_profile_distance('centroid_scaled', 'profile_target_z') }} as persona_profile_distance
 
     from segment_centroids
     group by segment_id, as_of_date

@@ -1,0 +1,10 @@
+{#- This build's run record, appended to the earlier as-of dates' (incremental, delete+insert on as_of_date). -#}
+with
+
+segmentation_run as (
+
+    select * from {{ ref('segmentation_run') }}
+
+)
+
+select * from segmentation_run
