@@ -66,7 +66,19 @@ def test_every_consumer_facing_model_has_a_column_allow_list(manifest):
 
 
 @pytest.mark.parametrize(
-    "model", ["member_outreach", "segment_profiles", "segment_reviews", "segment_fairness", "member_status"]
+    "model",
+    [
+        "member_outreach",
+        "segment_profiles",
+        "segment_reviews",
+        "segment_fairness",
+        "member_status",
+        "member_segment_history",
+        "segmentation_runs",
+        "segment_migrations",
+        "segment_drift",
+        "segmentation_drift",
+    ],
 )
 def test_allow_list_admits_no_date_of_birth_or_claim_detail_and_matches_the_built_mart(manifest, small_build, model):
     workdir, _ = small_build
