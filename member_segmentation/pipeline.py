@@ -35,8 +35,13 @@ class SegmentationHistoryError(ValueError):
     """A refresh cannot use the previous run's model as configured; the message says why and what to run."""
 
 
+NO_ACTIVE_MEMBERS = "member_features: no member has coverage active on the as-of date; nothing to segment."
+
+
 def as_of_date_of(members: pd.DataFrame) -> date:
     """The single as-of date of the feature table, as a date (so the warehouse column stays a DATE)."""
+    if members.empty:
+        raise FeatureDataError(NO_ACTIVE_MEMBERS)
     dates = members["as_of_date"].drop_duplicates()
     if len(dates) != 1:
         raise FeatureDataError(f"member_features.as_of_date: expected one as-of date, found {len(dates)}.")
@@ -62,7 +67,7 @@ def fit_sample(n_members: int, sample_size: int | None, random_state: int) -> np
 
 def _check_members(members: pd.DataFrame, settings: SegmentationSettings) -> None:
     if members.empty:
-        raise FeatureDataError("member_features: no member has coverage active on the as-of date; nothing to segment.")
+        raise FeatureDataError(NO_ACTIVE_MEMBERS)
     if len(members) < settings.n_segments:
         raise FeatureDataError(
             f"member_features: {len(members)} active members cannot form var n_segments={settings.n_segments} segments."

@@ -10,6 +10,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from member_segmentation.personas import rows_for_question
 from member_segmentation.pipeline import (
+    as_of_date_of,
     assign_members_to_segments,
     describe_segmentation_run,
     fit_sample,
@@ -144,6 +145,9 @@ def test_run_record_reports_inertia_as_the_sum_of_squared_distances(
 def test_no_active_members_is_a_clear_error(planted, personas, persona_profiles, default_settings):
     with pytest.raises(FeatureDataError, match="no member has coverage active on the as-of date"):
         fit_segment_centroids(planted.head(0), personas, persona_profiles, default_settings)
+    # The model asks for the as-of date first (to find the previous run): an empty mart says the same there.
+    with pytest.raises(FeatureDataError, match="no member has coverage active on the as-of date"):
+        as_of_date_of(planted.head(0))
 
 
 def test_fewer_members_than_segments_is_a_clear_error(planted, personas, persona_profiles, default_settings):
