@@ -1,7 +1,7 @@
 """`make bench`: the project's dbt build against the plain-pandas baseline, per plan size, into docs/BENCHMARKS.md.
 
 python -m bench [--large] [--sizes N ...] [--pairs N] [--memory-ceiling-gib 4] [--data-dir data/bench]
-                [--report docs/BENCHMARKS.md]
+                [--runs-dir target/bench] [--full-parse] [--report docs/BENCHMARKS.md]
 
 Per size: generate the demo extracts once (cached in data-dir/<members>/), then alternate a full dbt build on a
 fresh warehouse and the baseline on the same files, each a child process measured for wall time and peak RSS.
@@ -59,12 +59,25 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_MEMORY_CEILING_GIB,
         help="kill any run whose RSS passes this (default: %(default)s)",
     )
-    parser.add_argument("--data-dir", type=Path, default=REPO_ROOT / "data" / "bench", help="extract cache and runs")
+    parser.add_argument("--data-dir", type=Path, default=REPO_ROOT / "data" / "bench", help="extract cache")
+    parser.add_argument(
+        "--runs-dir",
+        type=Path,
+        default=REPO_ROOT / "target" / "bench",
+        help="work directories of the runs (default: %(default)s; the extract cache may be shared, the runs are not)",
+    )
+    parser.add_argument(
+        "--full-parse",
+        action="store_true",
+        help="parse the whole project in every build, as on a fresh checkout (default: keep dbt's partial-parse cache)",
+    )
     parser.add_argument("--report", type=Path, default=REPO_ROOT / "docs" / "BENCHMARKS.md", help="file to update")
     return parser.parse_args(argv)
 
 
-def bench_size(members: int, pairs: int, data_dir: Path, rss_ceiling_bytes: int) -> SizeResult:
+def bench_size(
+    members: int, pairs: int, data_dir: Path, runs_dir: Path, rss_ceiling_bytes: int, *, keep_parse_cache: bool = True
+) -> SizeResult:
     """Alternate project and baseline runs on one size's cached extracts; every run's figures, in run order.
 
     A contender killed at the memory ceiling is reported as such and not tried again at this size: the other
@@ -72,7 +85,10 @@ def bench_size(members: int, pairs: int, data_dir: Path, rss_ceiling_bytes: int)
     """
     _progress(f"{members:,} members: extracts in {data_dir / str(members)}")
     extracts = cached_extracts(data_dir, members, rss_ceiling_bytes)
-    runners = {"project": _project_run, "baseline": _baseline_run}
+    runners = {
+        "project": lambda raw, workdir, ceiling: _project_run(raw, workdir, ceiling, keep_parse_cache=keep_parse_cache),
+        "baseline": _baseline_run,
+    }
     runs: dict[str, list] = {contender: [] for contender in runners}
     killed: dict[str, Measurement] = {}
     for pair in range(1, pairs + 1):
@@ -80,7 +96,7 @@ def bench_size(members: int, pairs: int, data_dir: Path, rss_ceiling_bytes: int)
             if contender in killed:
                 continue
             _progress(f"{members:,} members, pair {pair}/{pairs}: {contender}")
-            workdir = data_dir / "_runs" / str(members) / contender
+            workdir = runs_dir / str(members) / contender
             try:
                 runs[contender].append(run(extracts.path, workdir, rss_ceiling_bytes))
             except MemoryCeilingError as error:
@@ -95,8 +111,8 @@ def bench_size(members: int, pairs: int, data_dir: Path, rss_ceiling_bytes: int)
     )
 
 
-def _project_run(raw: Path, workdir: Path, rss_ceiling_bytes: int) -> ProjectRun:
-    measurement = run_project(raw, workdir, rss_ceiling_bytes)
+def _project_run(raw: Path, workdir: Path, rss_ceiling_bytes: int, *, keep_parse_cache: bool) -> ProjectRun:
+    measurement = run_project(raw, workdir, rss_ceiling_bytes, keep_parse_cache=keep_parse_cache)
     run_results = json.loads(run_results_path(workdir).read_text())
     return ProjectRun(
         measurement=measurement,
@@ -122,10 +138,19 @@ def main(argv: list[str] | None = None) -> None:
     machine = describe_machine()
     measured_at = dt.datetime.now(dt.UTC)
     ceiling = int(args.memory_ceiling_gib * GIB)
+    keep_parse_cache = not args.full_parse
     results = [
-        bench_size(members, args.pairs or DEFAULT_PAIRS.get(members, 1), args.data_dir, ceiling) for members in sizes
+        bench_size(
+            members,
+            args.pairs or DEFAULT_PAIRS.get(members, 1),
+            args.data_dir,
+            args.runs_dir,
+            ceiling,
+            keep_parse_cache=keep_parse_cache,
+        )
+        for members in sizes
     ]
-    report = render_report(machine, results, measured_at, ceiling)
+    report = render_report(machine, results, measured_at, ceiling, keep_parse_cache=keep_parse_cache)
     print(report)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     existing = args.report.read_text() if args.report.exists() else ""

@@ -86,14 +86,25 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]], align: 
 
 
 def render_report(
-    machine: Machine, results: Sequence[SizeResult], measured_at: dt.datetime, rss_ceiling_bytes: int
+    machine: Machine,
+    results: Sequence[SizeResult],
+    measured_at: dt.datetime,
+    rss_ceiling_bytes: int,
+    *,
+    keep_parse_cache: bool = True,
 ) -> str:
     """The generated part of docs/BENCHMARKS.md: the machine, then one section per plan size."""
     versions = ", ".join(f"{package} {version}" for package, version in machine.versions.items())
+    parsing = (
+        "keeping dbt's partial-parse cache from an earlier parse, as a re-run does"
+        if keep_parse_cache
+        else "parsing the whole project (`--full-parse`), as on a fresh checkout"
+    )
     header = (
         f"Measured {measured_at:%Y-%m-%d %H:%M} UTC on commit {machine.commit}: {machine.cores} cores "
         f"({machine.cpu_model}), {format_bytes(machine.memory_bytes)} memory, load average {machine.load_average:.1f} "
-        f"when the bench started; {versions}. Runs are killed above {format_bytes(rss_ceiling_bytes)} RSS."
+        f"when the bench started; {versions}. Runs are killed above {format_bytes(rss_ceiling_bytes)} RSS. "
+        f"Every dbt build writes a fresh warehouse, {parsing}."
     )
     return "\n\n".join(["## Results", header, *(render_size(result) for result in results)])
 

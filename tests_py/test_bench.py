@@ -230,6 +230,18 @@ def test_report_shows_medians_ratios_recovery_and_the_time_split():
     assert "Segmentation phases: unavailable" in report
 
 
+def test_report_says_whether_builds_kept_the_partial_parse_cache():
+    machine = Machine(
+        cores=2, memory_bytes=24 * 1024**3, cpu_model="AMD EPYC", load_average=1.0, commit="abc1234", versions={}
+    )
+    measured_at = dt.datetime(2025, 12, 31, 12, 0, tzinfo=dt.UTC)
+    result = _size_result(phases=None)
+
+    assert "keeping dbt's partial-parse cache" in render_report(machine, [result], measured_at, GIB)
+    full = render_report(machine, [result], measured_at, GIB, keep_parse_cache=False)
+    assert "parsing the whole project (`--full-parse`)" in full
+
+
 def test_report_lists_the_segmentation_phases_when_the_package_timed_them():
     phases = PhaseTimings(seconds={"load": 0.5, "fit": 3.0}, models=("segment_centroids",))
 
@@ -298,11 +310,17 @@ def test_rss_comes_from_the_status_file_and_is_zero_once_the_process_exited():
 def test_bench_runs_end_to_end_on_a_tiny_plan(tmp_path):
     report = tmp_path / "BENCHMARKS.md"
 
-    main(["--sizes", "2000", "--pairs", "1", "--data-dir", str(tmp_path / "bench"), "--report", str(report)])
+    runs = tmp_path / "runs"
+    sizes = ["--sizes", "2000", "--pairs", "1"]
+    main([*sizes, "--data-dir", str(tmp_path / "bench"), "--runs-dir", str(runs), "--report", str(report)])
 
     written = report.read_text()
     assert written.startswith(RESULTS_START)
     assert "### 2,000 members" in written
     assert "generated in" in written
     assert "| persona recovery: adjusted Rand index |" in written
+    assert "keeping dbt's partial-parse cache" in written
     assert (tmp_path / "bench" / "2000" / "members.parquet").exists()
+    # The build kept the cache an unmeasured parse wrote before it; the next build of this workdir reuses it.
+    assert (runs / "2000" / "project" / "dbt_parse.out").exists()
+    assert (runs / "2000" / "project" / "target" / "partial_parse.msgpack").exists()

@@ -8,7 +8,9 @@ enrollments as (
 
 members as (
 
-    select distinct member_id as known_member_id from {{ ref('stg_plan_extracts__members') }}
+    -- Every member id of the members extract (a member id listed twice is still known).
+    select member_id as known_member_id from {{ ref('stg_plan_extracts__members') }}
+    where member_id is not null
 
 ),
 
@@ -53,7 +55,7 @@ row_checked as (
                 )
                 then 'enrollment_id_duplicated'
             {{ reject_blank('member_id') }}
-            when members.known_member_id is null then 'member_id_unknown'
+            when enrollments.member_id not in (select members.known_member_id from members) then 'member_id_unknown'
             {{ reject_blank('plan_id') }}
             when plan_ids.known_plan_id is null then 'plan_id_unknown'
             when not plan_ids.plan_has_valid_row then 'plan_id_rejected'
@@ -69,7 +71,6 @@ row_checked as (
         end as row_rule
 
     from enrollments
-    left join members on enrollments.member_id = members.known_member_id
     left join plan_ids on enrollments.plan_id = plan_ids.known_plan_id
 
 ),

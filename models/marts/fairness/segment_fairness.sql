@@ -38,15 +38,19 @@ current_enrollments as (
 
 ),
 
-member_attributes as (
+member_profiles as (
 
+    -- Per member, every audited attribute and both outcomes: the persona its segment matched (whether or not
+    -- it passed review) and the action it gets (null while in review).
     select
         member_outreach.member_id,
         {{ aca_age_band('member_features.age') }} as age_band,
         coalesce(members.sex, 'unknown') as sex,
         coalesce(members.preferred_language, 'unknown') as preferred_language,
         coalesce(members.state, 'unknown') as state,
-        coalesce(current_enrollments.metal_tier, 'unknown') as metal_tier
+        coalesce(current_enrollments.metal_tier, 'unknown') as metal_tier,
+        member_outreach.matched_persona,
+        member_outreach.recommended_action
 
     from member_outreach
     inner join member_features on member_outreach.member_id = member_features.member_id
@@ -55,36 +59,61 @@ member_attributes as (
 
 ),
 
-member_groups as (
+profile_counts as (
 
-    -- One row per member and audited attribute.
+    -- Members per combination of attributes and outcomes: a few thousand rows at most, whatever the plan's
+    -- size, so everything below works on this instead of on one row per member and attribute.
+    select
+        age_band,
+        sex,
+        preferred_language,
+        state,
+        metal_tier,
+        matched_persona,
+        recommended_action,
+        count(*) as profile_members
+
+    from member_profiles
+    group by age_band, sex, preferred_language, state, metal_tier, matched_persona, recommended_action
+
+),
+
+group_counts as (
+
+    -- One row per combination and audited attribute.
     {% for attribute in audited_attributes %}
         select
-            member_id,
             '{{ attribute }}' as attribute,  -- noqa: RF04
-            cast({{ attribute }} as {{ dbt.type_string() }}) as attribute_value
-        from member_attributes
+            cast({{ attribute }} as {{ dbt.type_string() }}) as attribute_value,
+            matched_persona,
+            recommended_action,
+            profile_members
+        from profile_counts
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
-member_outcomes as (
+outcome_counts as (
 
     -- The persona a member's segment matched (whether or not it passed review), and the action they get.
     select
-        member_id,
+        attribute,
+        attribute_value,
         'persona' as outcome_type,
-        matched_persona as outcome
-    from member_outreach
+        matched_persona as outcome,
+        profile_members
+    from group_counts
 
     union all
 
     select
-        member_id,
+        attribute,
+        attribute_value,
         'recommended_action' as outcome_type,
-        recommended_action as outcome
-    from member_outreach
+        recommended_action as outcome,
+        profile_members
+    from group_counts
     where recommended_action is not null
 
 ),
@@ -102,12 +131,21 @@ population as (
 outcome_totals as (
 
     select
-        outcome_type,
-        outcome,
+        'persona' as outcome_type,
+        matched_persona as outcome,
         count(*) as outcome_members
+    from member_outreach
+    group by matched_persona
 
-    from member_outcomes
-    group by outcome_type, outcome
+    union all
+
+    select
+        'recommended_action' as outcome_type,
+        recommended_action as outcome,
+        count(*) as outcome_members
+    from member_outreach
+    where recommended_action is not null
+    group by recommended_action
 
 ),
 
@@ -116,9 +154,9 @@ group_totals as (
     select
         attribute,
         attribute_value,
-        count(*) as group_members
+        cast(sum(profile_members) as {{ dbt.type_bigint() }}) as group_members
 
-    from member_groups
+    from group_counts
     group by attribute, attribute_value
 
 ),
@@ -126,19 +164,14 @@ group_totals as (
 cell_counts as (
 
     select
-        member_outcomes.outcome_type,
-        member_outcomes.outcome,
-        member_groups.attribute,
-        member_groups.attribute_value,
-        count(*) as outcome_members
+        outcome_type,
+        outcome,
+        attribute,
+        attribute_value,
+        cast(sum(profile_members) as {{ dbt.type_bigint() }}) as outcome_members
 
-    from member_groups
-    inner join member_outcomes on member_groups.member_id = member_outcomes.member_id
-    group by
-        member_outcomes.outcome_type,
-        member_outcomes.outcome,
-        member_groups.attribute,
-        member_groups.attribute_value
+    from outcome_counts
+    group by outcome_type, outcome, attribute, attribute_value
 
 ),
 
