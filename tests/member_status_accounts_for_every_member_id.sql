@@ -4,7 +4,9 @@ with
 
 expected_member_ids as (
 
-    select member_id from {{ ref('stg_plan_extracts__members') }}
+    -- int_members_validated holds every row of the members extract, rejected or not, and is a table: the
+    -- extract file is not read again.
+    select member_id from {{ ref('int_members_validated') }}
     where member_id != ''
 
     union

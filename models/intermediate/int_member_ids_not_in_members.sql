@@ -9,7 +9,8 @@ with
 
 members as (
 
-    select distinct member_id from {{ ref('stg_plan_extracts__members') }}
+    -- Every member id of the members extract: int_members_validated holds each of its rows, rejected or not.
+    select distinct member_id from {{ ref('int_members_validated') }}
 
 ),
 
