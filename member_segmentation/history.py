@@ -5,8 +5,9 @@ Every build appends its segment_centroids rows to the incremental model segment_
 k-means (refresh_mode refit) or to score with them (refresh_mode score). It cannot ``dbt.ref`` the history:
 the history is built from segment_centroids, so the ref would be a cycle. Declaring the history table as a
 dbt source would not work either: a source must exist, and on a first build (a fresh warehouse) it does not.
-So the Python model reads the table through its own DuckDB connection (``session``), in the schema dbt builds
-it into, after checking that it exists; a warehouse without it simply has no previous run.
+So the Python model reads the table through its own session (a DuckDB connection or a SparkSession, see
+member_segmentation/frames.py), in the schema dbt builds it into, after checking that it exists; a warehouse
+without it simply has no previous run.
 
 The previous run is the latest as-of date strictly before this one with the same segmentation question: a
 re-built date never starts from itself, and dates built later than it are ignored.
@@ -15,9 +16,11 @@ re-built date never starts from itself, and dates built later than it are ignore
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
+
+from member_segmentation.frames import query, quoted_identifier, string_literal, table_exists
 
 CENTROID_HISTORY_TABLE = "segment_centroid_history"
 
@@ -25,38 +28,30 @@ CENTROID_HISTORY_TABLE = "segment_centroid_history"
 class _Relation(Protocol):
     """What a dbt Python model's ``dbt.this`` offers: where the model's own table is built."""
 
-    database: str
+    database: str | None
     schema: str
 
 
-def _quoted(*names: str) -> str:
-    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
-
-
-def previous_run_centroids(connection: object, this: _Relation, as_of_date: date, question: str) -> pd.DataFrame | None:
+def previous_run_centroids(session: Any, this: _Relation, as_of_date: date, question: str) -> pd.DataFrame | None:
     """segment_centroid_history's rows of the latest run of question before as_of_date, in the database and
     schema of ``this`` (the calling model's relation); None when there is no such run or no history table.
 
-    ``connection`` is a DuckDB connection (a dbt-duckdb Python model's ``session``).
+    ``session`` is the dbt Python model's session: a DuckDB connection or a SparkSession.
     """
-    exists = connection.execute(
-        "select count(*) from information_schema.tables "
-        "where table_catalog = ? and table_schema = ? and table_name = ?",
-        [this.database, this.schema, CENTROID_HISTORY_TABLE],
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(session, this.database, this.schema, CENTROID_HISTORY_TABLE):
         return None
-    history = _quoted(this.database, this.schema, CENTROID_HISTORY_TABLE)
-    previous = connection.execute(
+    history = quoted_identifier(session, this.database, this.schema, CENTROID_HISTORY_TABLE)
+    same_question = f"segmentation_question = {string_literal(question)}"
+    previous = query(
+        session,
         f"""
         select * from {history}
-        where segmentation_question = $question
+        where {same_question}
             and as_of_date = (
                 select max(as_of_date) from {history}
-                where segmentation_question = $question and as_of_date < $as_of_date
+                where {same_question} and as_of_date < date {string_literal(as_of_date.isoformat())}
             )
         order by segment_id, feature_position
         """,
-        {"question": question, "as_of_date": as_of_date},
-    ).df()
+    )
     return None if previous.empty else previous

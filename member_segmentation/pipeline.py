@@ -1,8 +1,11 @@
-"""The three steps the dbt Python models run: fit centroids, assign members, describe the run.
+"""The segmentation's steps: fit centroids, assign members, describe the run.
 
-Each function takes and returns DataFrames, so the dbt models stay a few lines long and everything here is
-tested with pytest. The fitted model travels between steps as the ``segment_centroids`` table (long format:
-one row per segment and feature), which is also what an auditor reads.
+Each function takes and returns DataFrames, so the dbt Python models stay a few lines long and everything here
+is tested with pytest. The fitted model travels between steps as the ``segment_centroids`` table (long format:
+one row per segment and feature), which is also what an auditor reads. The build fits here and assigns in SQL
+(models/marts/segments/member_segments.sql), so assigning every member scales with the warehouse; the
+assignment here is the same computation in NumPy, the reference the SQL is tested against and what the
+offline tools (choose-k, the segment report) use on samples.
 
 A refresh (a new as-of date) starts from the previous run's model, the rows of ``segment_centroids`` that the
 history kept: ``refit`` fits again from the previous centroids (a warm start), ``score`` reuses them unchanged.
@@ -57,14 +60,6 @@ def _in_member_order(members: pd.DataFrame) -> pd.DataFrame:
     return members.sort_values("member_id", kind="stable", ignore_index=True)
 
 
-def fit_sample(n_members: int, sample_size: int | None, random_state: int) -> np.ndarray | slice:
-    """Row positions k-means is fitted on: all rows, or a seeded uniform sample of rows in member order (so the
-    sample, like the fit, does not depend on the order the warehouse returned the rows in)."""
-    if sample_size is None or sample_size >= n_members:
-        return slice(None)
-    return np.sort(np.random.default_rng(random_state).choice(n_members, size=sample_size, replace=False))
-
-
 def _check_members(members: pd.DataFrame, settings: SegmentationSettings) -> None:
     if members.empty:
         raise FeatureDataError(NO_ACTIVE_MEMBERS)
@@ -93,8 +88,9 @@ def fit_segment_centroids(
 ) -> pd.DataFrame:
     """Fit scaling and k-means on the members' features and name each cluster by its persona.
 
-    Scaling is fitted on every member; k-means on at most ``settings.fit_sample_size`` of them, since centroids
-    of a few hundred thousand members are already as precise as the population's. When ``previous`` (the
+    ``members`` is the fit sample (the dbt model segment_fit_sample: every active member, or a seeded sample
+    of var kmeans_fit_sample_size of them, since the scaling and centroids of a hundred thousand members are
+    already as precise as the population's); every member is assigned later, in SQL. When ``previous`` (the
     previous run's segment_centroids rows) fits the same question, features and k, k-means starts from its
     centroids (see warm_start_centroids) instead of k-means++, so clusters, and most members, stay where they
     were unless the data moved them. Returns one row per segment and feature: the centroid in scaled and
@@ -110,7 +106,7 @@ def fit_segment_centroids(
         scaled = scale(matrix, scaling)
     with timed("segment_centroids", "fit"):
         centroids = fit_centroids(
-            scaled[fit_sample(len(members), settings.fit_sample_size, settings.random_state)],
+            scaled,
             n_clusters=settings.n_segments,
             random_state=settings.random_state,
             n_init=settings.n_init,
@@ -290,16 +286,14 @@ def scaled_member_features(members: pd.DataFrame, centroids: pd.DataFrame) -> np
 
 
 def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -> pd.DataFrame:
-    """Each member's nearest segment centroid and the distance to it, in scaled units.
+    """Each member's nearest segment centroid and the distance to it, in scaled units, as the SQL model
+    member_segments computes them (ties to the lower segment_id).
 
     Uses only the persisted centroids and scaling, so the result is the same whichever process computes it.
     """
     members = _in_member_order(members)
     segment_ids, centroid_matrix, _ = fitted_model(centroids)
-    with timed("member_segments", "scale"):
-        scaled = scaled_member_features(members, centroids)
-    with timed("member_segments", "assign"):
-        nearest, distances = assign_to_nearest(scaled, centroid_matrix)
+    nearest, distances = assign_to_nearest(scaled_member_features(members, centroids), centroid_matrix)
     return pd.DataFrame(
         {
             "member_id": members["member_id"].astype("string"),
@@ -316,7 +310,8 @@ def describe_segmentation_run(
     settings: SegmentationSettings,
     recorded_at: datetime,
 ) -> pd.DataFrame:
-    """One row of run metadata: inputs, settings, fit quality and library versions."""
+    """One row of run metadata: inputs, settings, fit quality and library versions. ``member_segments`` needs
+    only its distance_to_centroid column (one row per member)."""
     _, _, scaling = fitted_model(centroids)
     distances = member_segments["distance_to_centroid"].to_numpy(dtype="float64")
     refresh_mode = centroids["refresh_mode"].iloc[0]

@@ -16,6 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from bench.plain_pandas_baseline import member_features
 from demo_data.generate import SCHEMAS, generate_extracts
+from member_segmentation.pipeline import assign_members_to_segments
 from tests_py.support import AS_OF, MEMBERS, dbt_build, query
 
 pytestmark = pytest.mark.end_to_end
@@ -58,6 +59,27 @@ def test_default_pipeline_recovers_the_planted_personas(build, extracts):
     assert len(found) == len(assignments(workdir))
     assert adjusted_rand_score(found["planted_persona"], found["persona"]) >= 0.90
     assert (found["planted_persona"] == found["persona"]).mean() >= 0.95
+
+
+def test_sql_assignment_equals_the_numpy_reference(build):
+    workdir, _ = build
+    members = query(workdir, "select * from member_features")
+    centroids = query(workdir, "select * from segment_centroids")
+    in_sql = query(workdir, "select * from member_segments order by member_id")
+
+    reference = assign_members_to_segments(members, centroids)
+
+    assert len(in_sql) == len(reference) == len(members)
+    assert list(in_sql["member_id"]) == list(reference["member_id"])
+    assert (in_sql["segment_id"].to_numpy() == reference["segment_id"].to_numpy()).all()
+    np.testing.assert_allclose(in_sql["distance_to_centroid"], reference["distance_to_centroid"], rtol=1e-12)
+
+
+def test_a_plan_smaller_than_the_sample_size_is_fitted_on_every_member(build):
+    workdir, _ = build
+    sampled = query(workdir, "select count(*) as n from segment_fit_sample")["n"].iloc[0]
+
+    assert sampled == query(workdir, "select count(*) as n from member_features")["n"].iloc[0] > 0.8 * MEMBERS
 
 
 def test_every_active_member_gets_one_persona_and_action(build):

@@ -13,7 +13,6 @@ from member_segmentation.pipeline import (
     as_of_date_of,
     assign_members_to_segments,
     describe_segmentation_run,
-    fit_sample,
     fit_segment_centroids,
     scaled_member_features,
 )
@@ -41,28 +40,20 @@ def test_default_pipeline_recovers_planted_personas_by_name(planted, personas, p
     assert (truth == found).mean() >= 0.97
 
 
-def test_fitting_on_a_sample_still_recovers_the_planted_personas(planted, personas, persona_profiles, default_settings):
-    sampled = dataclasses.replace(default_settings, fit_sample_size=400)
+def test_centroids_fitted_on_a_sample_segment_the_whole_plan_like_a_full_fit(
+    planted, personas, persona_profiles, default_settings
+):
     full = segment(planted, personas, persona_profiles, default_settings)
-    from_sample = segment(planted, personas, persona_profiles, sampled)
+    sample_centroids = fit_segment_centroids(
+        planted.sample(400, random_state=1), personas, persona_profiles, default_settings
+    )
+    from_sample = assign_members_to_segments(planted, sample_centroids).merge(
+        rows_for_question(personas, "personas", default_settings.question), on="segment_id"
+    )
     truth = planted.set_index("member_id")["planted_persona"]
 
     assert (from_sample.set_index("member_id")["persona"].reindex(truth.index) == truth).mean() >= 0.97
     assert (from_sample["segment_id"] == full["segment_id"]).mean() >= 0.99
-
-
-def test_fit_sample_is_all_rows_when_the_plan_is_smaller_than_the_sample():
-    assert fit_sample(1000, None, 42) == slice(None)
-    assert fit_sample(1000, 5000, 42) == slice(None)
-
-
-def test_fit_sample_is_seeded_distinct_and_in_row_order():
-    rows = fit_sample(1000, 100, 42)
-
-    assert len(set(rows)) == 100
-    assert list(rows) == sorted(rows)
-    assert list(rows) == list(fit_sample(1000, 100, 42))
-    assert list(rows) != list(fit_sample(1000, 100, 7))
 
 
 def test_shuffled_input_rows_give_every_member_the_same_segment(planted, personas, persona_profiles, default_settings):

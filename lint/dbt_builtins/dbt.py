@@ -44,3 +44,7 @@ def string_literal(value: object) -> str:
 def safe_cast(field: str, type: str) -> str:
     """macros/cross_db/safe_cast.sql's DuckDB meaning (try_cast), which the project dispatches dbt.safe_cast to."""
     return f"try_cast({field} as {type})"
+
+
+def hash(field: str) -> str:
+    return f"md5(cast({field} as varchar))"
