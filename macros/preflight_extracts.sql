@@ -1,9 +1,9 @@
 {#- Preflight, run by on-run-start (dbt_project.yml) before any model builds: every extract of the
     plan_extracts contract (models/staging/_staging__sources.yml) must exist and hold every contract column,
-    and in Parquet each column's stored type must be readable as its data_type. VARCHAR is readable as
-    anything at this stage: a value that does not parse is quarantined row by row later. Any problem stops
-    the build with one message naming the file, the column and the expected type. DuckDB-specific (glob,
-    describe, levenshtein), like the extract readers themselves. -#}
+    and in Parquet each column's stored type must be readable as its data_type. Text is readable as anything
+    at this stage: a value that does not parse is quarantined row by row later. Any problem stops the build
+    with one message naming the file, the column and the expected type. On Spark each extract file is first
+    registered as a table of schema plan_extracts, which is what source() reads there. -#}
 
 {% macro preflight_extracts() %}
     {% if execute %}
@@ -26,29 +26,23 @@
     {% set folder = extract.meta.extract_dir %}
     {% set file_format = extract.meta.extract_format %}
     {% set path = folder ~ '/' ~ extract.name ~ '.' ~ file_format %}
-    {% if run_query("select count(*) from glob(" ~ dbt.string_literal(path) ~ ")").columns[0].values()[0] == 0 %}
-        {% set present = run_query(
-            "select coalesce(string_agg(parse_filename(file), ', ' order by file), 'none')"
-            ~ " from glob(" ~ dbt.string_literal(folder ~ '/*') ~ ")"
-        ).columns[0].values()[0] %}
-        {{ return(["Extract " ~ path ~ " is missing (files in " ~ folder ~ ": " ~ present ~ ")."]) }}
+    {% set missing = adapter.dispatch('missing_extract_problem')(extract, folder, path) %}
+    {% if missing %}
+        {{ return([missing]) }}
     {% endif %}
 
-    {% set found = run_query("describe select * from " ~ extract.relation_name) %}
-    {% set found_types = {} %}
-    {% for row in found.rows %}
-        {% do found_types.update({row['column_name'] | lower: row['column_type']}) %}
-    {% endfor %}
+    {% set found_types = adapter.dispatch('extract_column_types')(extract) %}
+    {% set found_names = found_types.keys() | list %}
     {% set problems = [] %}
     {% for column in extract.columns.values() %}
         {% if column.name not in found_types %}
             {% do problems.append(
                 "Extract " ~ path ~ ": column " ~ column.name ~ " is missing (expected " ~ column.data_type ~ ")."
-                ~ closest_column_hint(column.name, found.columns['column_name'].values())
-                ~ " Found columns: " ~ found.columns['column_name'].values() | join(', ') ~ "."
+                ~ closest_column_hint(column.name, found_names)
+                ~ " Found columns: " ~ found_names | join(', ') ~ "."
             ) %}
         {% elif file_format == 'parquet'
-            and found_types[column.name].split('(')[0] not in readable_stored_types(column.data_type) %}
+            and found_types[column.name].split('(')[0] | upper not in readable_stored_types(column.data_type) %}
             {% do problems.append(
                 "Extract " ~ path ~ ": column " ~ column.name ~ " is stored as " ~ found_types[column.name]
                 ~ ", which cannot be read as " ~ column.data_type ~ " (expected " ~ column.data_type
@@ -74,17 +68,65 @@
 {% endmacro %}
 
 {% macro readable_stored_types(data_type) %}
-    {#- The Parquet column types (DuckDB's names, without precision) that can be cast to a contract data_type. -#}
-    {% set integers = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
+    {#- The Parquet column types (DuckDB's and Spark's names, upper case, without precision) that can be cast to
+        a contract data_type. -#}
+    {% set texts = ['VARCHAR', 'STRING'] %}
+    {% set integers = ['TINYINT', 'SMALLINT', 'INTEGER', 'INT', 'BIGINT', 'HUGEINT',
                        'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'] %}
     {% set numbers = integers + ['DECIMAL', 'FLOAT', 'DOUBLE'] %}
-    {% set moments = ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE'] %}
+    {% set moments = ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE',
+                      'TIMESTAMP_NTZ'] %}
     {% set readable_from = {
-        'string': ['VARCHAR'] + integers,
-        'date': ['VARCHAR'] + moments,
-        'timestamp': ['VARCHAR'] + moments,
-        'numeric': ['VARCHAR'] + numbers,
-        'integer': ['VARCHAR'] + numbers,
+        'string': texts + integers,
+        'date': texts + moments,
+        'timestamp': texts + moments,
+        'numeric': texts + numbers,
+        'integer': texts + numbers,
     } %}
     {{ return(readable_from[data_type]) }}
+{% endmacro %}
+
+{% macro duckdb__missing_extract_problem(extract, folder, path) %}
+    {#- The message for a missing extract file, naming the files that are in its folder; none when present. -#}
+    {% if run_query("select count(*) from glob(" ~ dbt.string_literal(path) ~ ")").columns[0].values()[0] > 0 %}
+        {{ return(none) }}
+    {% endif %}
+    {% set present = run_query(
+        "select coalesce(string_agg(parse_filename(file), ', ' order by file), 'none')"
+        ~ " from glob(" ~ dbt.string_literal(folder ~ '/*') ~ ")"
+    ).columns[0].values()[0] %}
+    {{ return("Extract " ~ path ~ " is missing (files in " ~ folder ~ ": " ~ present ~ ").") }}
+{% endmacro %}
+
+{% macro spark__missing_extract_problem(extract, folder, path) %}
+    {#- Registers the extract file as table plan_extracts.<name> (Parquet, or CSV read as text with its header).
+        Spark SQL cannot list files, so a missing file stops the build with Spark's own error for this statement
+        (UNABLE_TO_INFER_SCHEMA). The path goes in the options: a table's location must be a folder. -#}
+    {% set csv_header = ", header 'true'" if extract.meta.extract_format == 'csv' else "" %}
+    {% do run_query("create schema if not exists " ~ extract.schema) %}
+    {% do run_query("drop table if exists " ~ extract.relation_name) %}
+    {% do run_query(
+        "create table " ~ extract.relation_name ~ " using " ~ extract.meta.extract_format
+        ~ " options (path " ~ dbt.string_literal(path) ~ csv_header ~ ")"
+    ) %}
+    {{ return(none) }}
+{% endmacro %}
+
+{% macro duckdb__extract_column_types(extract) %}
+    {#- {lower-case column name: stored type} of the extract as the engine reads it. -#}
+    {% set found_types = {} %}
+    {% for row in run_query("describe select * from " ~ extract.relation_name).rows %}
+        {% do found_types.update({row['column_name'] | lower: row['column_type']}) %}
+    {% endfor %}
+    {{ return(found_types) }}
+{% endmacro %}
+
+{% macro spark__extract_column_types(extract) %}
+    {#- {lower-case column name: stored type} of the registered extract table. -#}
+    {% set found_types = {} %}
+    {% for row in run_query("describe table " ~ extract.relation_name).rows
+        if row['col_name'] and not row['col_name'].startswith('#') %}
+        {% do found_types.update({row['col_name'] | lower: row['data_type']}) %}
+    {% endfor %}
+    {{ return(found_types) }}
 {% endmacro %}

@@ -42,7 +42,8 @@ def to_pandas(relation: Any, columns: Sequence[str] | None = None) -> pd.DataFra
 def quoted_identifier(session: Any, *names: str) -> str:
     """A qualified table name quoted for the session's engine ("a"."b" on DuckDB, `a`.`b` on Spark)."""
     quote = "`" if _is_spark(session) else '"'
-    return ".".join(quote + name.replace(quote, quote * 2) + quote for name in names if name)
+    # dbt-spark renders an absent database as the text "None".
+    return ".".join(quote + name.replace(quote, quote * 2) + quote for name in names if name and name != "None")
 
 
 def table_exists(session: Any, database: str | None, schema: str, table: str) -> bool:

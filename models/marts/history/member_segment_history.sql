@@ -1,5 +1,7 @@
-{#- This build's assignments, appended to the earlier as-of dates' (incremental, delete+insert on as_of_date:
-    re-building a date replaces its rows). -#}
+{#- This build's assignments, appended to the earlier as-of dates' (incremental by as_of_date: re-building a
+    date replaces its rows). -#}
+{{ config(**incremental_by_as_of_date()) }}
+
 with
 
 member_segments as (

@@ -1,5 +1,7 @@
-{#- This build's fitted model, appended to the earlier as-of dates' (incremental, delete+insert on as_of_date).
+{#- This build's fitted model, appended to the earlier as-of dates' (incremental by as_of_date).
     The next build's segment_centroids reads its previous run from here (member_segmentation/history.py). -#}
+{{ config(**incremental_by_as_of_date()) }}
+
 with
 
 segment_centroids as (

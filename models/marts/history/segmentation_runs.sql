@@ -1,4 +1,6 @@
-{#- This build's run record, appended to the earlier as-of dates' (incremental, delete+insert on as_of_date). -#}
+{#- This build's run record, appended to the earlier as-of dates' (incremental by as_of_date). -#}
+{{ config(**incremental_by_as_of_date()) }}
+
 with
 
 segmentation_run as (

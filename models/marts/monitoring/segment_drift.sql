@@ -1,5 +1,7 @@
-{#- Incremental (delete+insert on as_of_date): this build's as-of date and, when a later date was built before
-    this one was (re-)built, that later date, whose comparison depends on this build's rows. -#}
+{#- Incremental by as_of_date: this build's as-of date and, when a later date was built before this one was
+    (re-)built, that later date, whose comparison depends on this build's rows. -#}
+{{ config(**incremental_by_as_of_date()) }}
+
 with
 
 segmentation_run_pairs as (

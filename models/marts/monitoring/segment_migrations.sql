@@ -1,6 +1,8 @@
-{#- Incremental (delete+insert on as_of_date). A build compares its as-of date with the run before it and, when a
-    later date was built before this one was (re-)built, that later date with this one: the comparison that
+{#- Incremental by as_of_date. A build compares its as-of date with the run before it and, when a later date
+    was built before this one was (re-)built, that later date with this one: the comparison that
     depends on this build's rows. Other dates keep their rows. -#}
+{{ config(**incremental_by_as_of_date()) }}
+
 with
 
 segmentation_run_pairs as (

@@ -28,7 +28,7 @@ all_rejected as (
             -- plans rows have no member
             {{ 'cast(null as ' ~ dbt.type_string() ~ ')' if extract == 'plans' else 'member_id' }} as member_id,
             rejection_rule,
-            cast(to_json(extract_row) as {{ dbt.type_string() }}) as original_values
+            {{ row_as_json("extract_row") }} as original_values
 
         from {{ ref('int_' ~ extract ~ '_validated') }}
         -- an extract whose rows were all used has nothing to list (see the top)
