@@ -1,0 +1,74 @@
+"""Spark builds for the tests: dbt through `python -m spark_target`, and reading the built marts back."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pyspark.sql import SparkSession
+
+from tests_py.support import REPO_ROOT, dbt_environment, run_results_path
+
+ENV_VAR_CALL = re.compile(r"""\{\{\s*env_var\('(\w+)',\s*'([^']*)'\)\s*\}\}""")
+
+
+def spark_dir(workdir: Path) -> Path:
+    return workdir / "spark"
+
+
+def spark_environment(workdir: Path) -> dict[str, str]:
+    """dbt_environment plus the Spark warehouse and metastore inside workdir."""
+    return dbt_environment(workdir, {"DBT_SPARK_DIR": str(spark_dir(workdir))})
+
+
+def run_spark_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None) -> subprocess.CompletedProcess:
+    """`dbt build --target spark` on the extracts in raw_data_path, run to the end; dbt's output is kept in
+    workdir/dbt_output.txt."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
+    completed = subprocess.run(
+        [sys.executable, "-m", "spark_target", "build", "--target", "spark", "--vars", json.dumps(all_vars)],
+        cwd=REPO_ROOT,
+        env=spark_environment(workdir),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    (workdir / "dbt_output.txt").write_text(completed.stdout + completed.stderr, encoding="utf-8")
+    return completed
+
+
+def spark_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None) -> dict:
+    """A Spark build that must succeed; returns its run_results.json."""
+    completed = run_spark_build(workdir, raw_data_path, dbt_vars)
+    if completed.returncode != 0:
+        output = completed.stdout[-8000:] + completed.stderr
+        raise AssertionError(f"spark build failed ({completed.returncode}):\n{output}")
+    return json.loads(run_results_path(workdir).read_text())
+
+
+def session_parameters(workdir: Path) -> dict[str, str]:
+    """The spark output's server_side_parameters of profiles.yml, for a session on workdir's warehouse."""
+    profile = yaml.safe_load((REPO_ROOT / "profiles.yml").read_text())["member_segmentation"]["outputs"]["spark"]
+    overrides = {"DBT_SPARK_DIR": str(spark_dir(workdir))}
+    return {
+        name: ENV_VAR_CALL.sub(lambda call: overrides.get(call[1], call[2]), str(value))
+        for name, value in profile["server_side_parameters"].items()
+    }
+
+
+def read_spark_tables(workdir: Path, schema: str, tables: list[str]) -> dict[str, pd.DataFrame]:
+    """Each table of a finished Spark build as pandas, read through a new session on its metastore."""
+    builder = SparkSession.builder.enableHiveSupport()
+    for name, value in session_parameters(workdir).items():
+        builder = builder.config(name, value)
+    spark = builder.getOrCreate()
+    try:
+        return {table: spark.table(f"{schema}.{table}").toPandas() for table in tables}
+    finally:
+        spark.stop()
