@@ -68,22 +68,39 @@
 {% endmacro %}
 
 {% macro readable_stored_types(data_type) %}
-    {#- The Parquet column types (DuckDB's and Spark's names, upper case, without precision) that can be cast to
-        a contract data_type. -#}
-    {% set texts = ['VARCHAR', 'STRING'] %}
-    {% set integers = ['TINYINT', 'SMALLINT', 'INTEGER', 'INT', 'BIGINT', 'HUGEINT',
-                       'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'] %}
-    {% set numbers = integers + ['DECIMAL', 'FLOAT', 'DOUBLE'] %}
-    {% set moments = ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE',
-                      'TIMESTAMP_NTZ'] %}
+    {#- The stored column types (the engine's names, upper case, without precision) that can be cast to a
+        contract data_type. -#}
+    {% set names = adapter.dispatch('stored_type_names')() %}
+    {% set numbers = names['integers'] + names['fractions'] %}
     {% set readable_from = {
-        'string': texts + integers,
-        'date': texts + moments,
-        'timestamp': texts + moments,
-        'numeric': texts + numbers,
-        'integer': texts + numbers,
+        'string': names['texts'] + names['integers'],
+        'date': names['texts'] + names['moments'],
+        'timestamp': names['texts'] + names['moments'],
+        'numeric': names['texts'] + numbers,
+        'integer': names['texts'] + numbers,
     } %}
     {{ return(readable_from[data_type]) }}
+{% endmacro %}
+
+{% macro duckdb__stored_type_names() %}
+    {#- DuckDB's names of the Parquet column types, by kind. -#}
+    {{ return({
+        'texts': ['VARCHAR'],
+        'integers': ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
+                     'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'],
+        'fractions': ['DECIMAL', 'FLOAT', 'DOUBLE'],
+        'moments': ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE'],
+    }) }}
+{% endmacro %}
+
+{% macro spark__stored_type_names() %}
+    {#- Spark's names of the Parquet column types, by kind (describe table, upper-cased). -#}
+    {{ return({
+        'texts': ['STRING'],
+        'integers': ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'],
+        'fractions': ['DECIMAL', 'FLOAT', 'DOUBLE'],
+        'moments': ['DATE', 'TIMESTAMP', 'TIMESTAMP_NTZ'],
+    }) }}
 {% endmacro %}
 
 {% macro duckdb__missing_extract_problem(extract, folder, path) %}
