@@ -28,7 +28,7 @@ REFRESH_SUMMARY_SQL := select as_of_date, refresh_mode, members, entered_members
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install install-spark build demo-data dbt-build refresh-demo report docs choose-k bench bench-spark test test-spark lint format \
+.PHONY: help install install-spark build demo-data dbt-build refresh-demo report docs choose-k bench bench-scaling test test-spark lint format \
 	lock lock-spark clean
 
 help: ## List the targets
@@ -97,8 +97,9 @@ test-spark: $(BIN)/.spark-installed ## Build the project on a local Spark sessio
 bench: $(BIN)/.installed ## dbt build vs plain pandas at 50k and 500k members into docs/BENCHMARKS.md (LARGE=1 adds 5M)
 	$(BIN)/python -m bench $(if $(filter 1,$(LARGE)),--large)
 
-bench-spark: $(BIN)/.spark-installed ## dbt build on a local Spark session at 2,500, 20,000 and 100,000 members (docs/SCALING.md)
-	$(BIN)/python -m bench.spark_scaling
+bench-scaling: $(BIN)/.spark-installed ## Time per layer of the build: DuckDB at 50k/500k/5M, Spark at 2.5k/20k/100k members (docs/SCALING.md)
+	$(BIN)/python -m bench.scaling --engine duckdb
+	$(BIN)/python -m bench.scaling --engine spark
 
 lint: $(BIN)/.installed ## sqlfluff on the SQL (models, tests, analyses), ruff check and format check
 	$(BIN)/sqlfluff lint $(SQL_PATHS)

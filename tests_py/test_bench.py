@@ -51,6 +51,7 @@ from bench.results import (
     recovery,
     seconds_by_kind,
 )
+from bench.scaling import DOWNSTREAM, seconds_by_layer
 
 GIB = 1024**3
 RUN_RESULTS = {
@@ -115,6 +116,45 @@ def test_run_results_give_seconds_per_node_and_totals_and_counts_per_resource_ty
 )
 def test_nodes_are_named_by_the_last_part_of_their_unique_id(unique_id, name):
     assert node_name(unique_id) == name
+
+
+def test_scaling_sums_node_times_by_layer_of_the_data_flow():
+    def node(unique_id: str, path: str) -> tuple[str, dict]:
+        return unique_id, {"original_file_path": path}
+
+    manifest = {
+        "nodes": dict(
+            [
+                node("model.p.stg_a", "models/staging/stg_a.sql"),
+                node("model.p.int_a", "models/intermediate/int_a.sql"),
+                node("model.p.member_features", "models/marts/features/member_features.sql"),
+                node("model.p.segment_centroids", "models/marts/segments/segment_centroids.py"),
+                node("model.p.member_outreach", "models/marts/outreach/member_outreach.sql"),
+            ]
+        )
+    }
+    seconds = {
+        "model.p.stg_a": 1.0,
+        "model.p.int_a": 2.0,
+        "model.p.member_features": 4.0,
+        "model.p.segment_centroids": 8.0,
+        "model.p.member_outreach": 16.0,
+        "seed.p.personas": 32.0,
+        "test.p.not_null_x": 64.0,
+        "unit_test.p.m.t": 128.0,
+        "exposure.p.report": 256.0,
+    }
+    run_results = {"results": [{"unique_id": key, "execution_time": value} for key, value in seconds.items()]}
+
+    assert seconds_by_layer(run_results, manifest) == {
+        "extracts: staging, validation, per-member aggregates": 3.0,
+        "member_features": 4.0,
+        "segments: fit sample, fit, assign every member, run record": 8.0,
+        DOWNSTREAM: 16.0,
+        "seeds": 32.0,
+        "data tests": 64.0,
+        "unit tests": 128.0,
+    }
 
 
 def test_phase_timings_sum_each_phase_over_models_in_the_order_first_reported():
