@@ -63,12 +63,27 @@ def session_parameters(workdir: Path) -> dict[str, str]:
 
 
 def read_spark_tables(workdir: Path, schema: str, tables: list[str]) -> dict[str, pd.DataFrame]:
-    """Each table of a finished Spark build as pandas, read through a new session on its metastore."""
+    """Each table of a finished Spark build as pandas. A child process opens a session on the build's
+    metastore and saves the tables as Parquet: one JVM per build, since a JVM keeps its first metastore."""
+    out = workdir / "exported_tables"
+    subprocess.run(
+        [sys.executable, "-m", "tests_py_spark.export_tables", str(workdir), schema, str(out), *tables],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return {table: pd.read_parquet(out / f"{table}.parquet") for table in tables}
+
+
+def export_tables(workdir: Path, schema: str, out: Path, tables: list[str]) -> None:
+    """Save each table of the Spark build in workdir as out/<table>.parquet (pandas, via Arrow)."""
     builder = SparkSession.builder.enableHiveSupport()
     for name, value in session_parameters(workdir).items():
         builder = builder.config(name, value)
     spark = builder.getOrCreate()
+    out.mkdir(parents=True, exist_ok=True)
     try:
-        return {table: spark.table(f"{schema}.{table}").toPandas() for table in tables}
+        for table in tables:
+            spark.table(f"{schema}.{table}").toPandas().to_parquet(out / f"{table}.parquet", index=False)
     finally:
         spark.stop()

@@ -1,12 +1,12 @@
-"""The same project on Apache Spark: a local-session build of a small plan with bad rows must pass every dbt
-test, as the DuckDB build of the same extracts does, and give the same marts row for row."""
+"""The same project on Apache Spark: local-session builds of a small plan with bad rows, from Parquet and from
+CSV extracts, must pass every dbt test as the DuckDB builds of the same extracts do, and give the same marts
+row for row."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import pytest
 
 from demo_data import generate_extracts
 from tests_py.support import AS_OF, REPO_ROOT, dbt_build, failed_nodes, warehouse_path
-from tests_py.test_bad_input import parquet_defects, read_extracts, write_extracts
+from tests_py.test_bad_input import csv_defects, parquet_defects, read_extracts, write_extracts
 from tests_py_spark.support import read_spark_tables, run_spark_build, spark_build
 
 pytestmark = pytest.mark.spark
@@ -36,8 +36,9 @@ DUCKDB_ONLY_UNIT_TESTS = {
 
 
 @pytest.fixture(scope="module")
-def extracts_with_bad_rows(tmp_path_factory) -> Path:
-    """A small plan with planted personas and every Parquet defect of the bad-input suite applied."""
+def generated_plan(tmp_path_factory) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """A small plan with planted personas, and its members with one open coverage span (each defect of the
+    bad-input suite takes its own)."""
     generated = tmp_path_factory.mktemp("spark_generated")
     generate_extracts(SPARK_MEMBERS, generated, AS_OF, seed=42, file_format="parquet")
     clean = read_extracts(generated)
@@ -47,22 +48,34 @@ def extracts_with_bad_rows(tmp_path_factory) -> Path:
         .filter(lambda spans: len(spans) == 1 and spans["coverage_end"].isna().all())
         .loc[lambda spans: spans["coverage_start"] <= AS_OF, "member_id"]
     )
+    return clean, single_span_members
+
+
+@pytest.fixture(scope="module", params=["parquet", "csv"])
+def extracts_with_bad_rows(request, generated_plan, tmp_path_factory) -> tuple[str, Path]:
+    """(format, folder): in Parquet, with every Parquet defect of the bad-input suite; in CSV (read as text,
+    typed in staging by safe_cast), with the suite's values that do not parse as their contract type."""
+    clean, members = generated_plan
+    defects = parquet_defects(clean, members) if request.param == "parquet" else csv_defects(clean, members)
     extracts = {table: frame.copy() for table, frame in clean.items()}
-    for defect in parquet_defects(clean, single_span_members).values():
+    for defect in defects.values():
         defect.apply(extracts)
-    return write_extracts(extracts, tmp_path_factory.mktemp("spark_extracts"))
+    folder = tmp_path_factory.mktemp(f"spark_extracts_{request.param}")
+    return request.param, write_extracts(extracts, folder, file_format=request.param)
 
 
 @pytest.fixture(scope="module")
 def duckdb_build(extracts_with_bad_rows, tmp_path_factory) -> tuple[Path, dict]:
-    workdir = tmp_path_factory.mktemp("duckdb_build")
-    return workdir, dbt_build(workdir, extracts_with_bad_rows)
+    raw_format, raw = extracts_with_bad_rows
+    workdir = tmp_path_factory.mktemp(f"duckdb_build_{raw_format}")
+    return workdir, dbt_build(workdir, raw, {"raw_format": raw_format})
 
 
 @pytest.fixture(scope="module")
 def spark_build_of_same(extracts_with_bad_rows, tmp_path_factory) -> tuple[Path, dict]:
-    workdir = tmp_path_factory.mktemp("spark_build")
-    return workdir, spark_build(workdir, extracts_with_bad_rows)
+    raw_format, raw = extracts_with_bad_rows
+    workdir = tmp_path_factory.mktemp(f"spark_build_{raw_format}")
+    return workdir, spark_build(workdir, raw, {"raw_format": raw_format})
 
 
 def mart_names(duckdb_build) -> list[str]:
@@ -152,11 +165,10 @@ def test_the_mart_is_the_same_on_both_engines(marts, mart):
     assert differences[:10] == [], f"{len(differences)} values differ"
 
 
-def test_preflight_names_file_column_and_type_on_spark(extracts_with_bad_rows, tmp_path):
+def test_preflight_names_file_column_and_type_on_spark(generated_plan, tmp_path):
     """The preflight runs on Spark too: a misspelt column and a column stored in an unreadable type stop the
     build before any model, in one message."""
-    raw = tmp_path / "raw"
-    shutil.copytree(extracts_with_bad_rows, raw)
+    raw = write_extracts(generated_plan[0], tmp_path / "raw")
     claims = pq.read_table(raw / "claims.parquet")
     claims = claims.rename_columns(["paid_amt" if name == "paid_amount" else name for name in claims.column_names])
     pq.write_table(claims, raw / "claims.parquet")
