@@ -57,7 +57,10 @@ def extracts_with_bad_rows(request, generated_plan, tmp_path_factory) -> tuple[s
     typed in staging by safe_cast), with the suite's values that do not parse as their contract type."""
     clean, members = generated_plan
     defects = parquet_defects(clean, members) if request.param == "parquet" else csv_defects(clean, members)
-    extracts = {table: frame.copy() for table, frame in clean.items()}
+    # In CSV every cell is text, so a defect can put a value there that its column's type could not hold.
+    extracts = {
+        table: frame.astype(object) if request.param == "csv" else frame.copy() for table, frame in clean.items()
+    }
     for defect in defects.values():
         defect.apply(extracts)
     folder = tmp_path_factory.mktemp(f"spark_extracts_{request.param}")
