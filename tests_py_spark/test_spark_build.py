@@ -1,6 +1,6 @@
-"""The same project on Apache Spark: local-session builds of a small plan with bad rows, from Parquet and from
-CSV extracts, must pass every dbt test as the DuckDB builds of the same extracts do, and give the same marts
-row for row."""
+"""The same project on Apache Spark: local-session builds of a small plan with bad rows (from Parquet and from
+CSV extracts) and a refresh to a second month must pass every dbt test as the DuckDB builds of the same
+extracts do, and give the same marts row for row."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from demo_data import generate_extracts
+from demo_data.generate import generate_snapshots, monthly_as_of_dates
 from tests_py.support import AS_OF, REPO_ROOT, dbt_build, failed_nodes, warehouse_path
 from tests_py.test_bad_input import csv_defects, parquet_defects, read_extracts, write_extracts
 from tests_py_spark.support import read_spark_tables, run_spark_build, spark_build
@@ -51,10 +52,20 @@ def generated_plan(tmp_path_factory) -> tuple[dict[str, pd.DataFrame], list[str]
     return clean, single_span_members
 
 
-@pytest.fixture(scope="module", params=["parquet", "csv"])
-def extracts_with_bad_rows(request, generated_plan, tmp_path_factory) -> tuple[str, Path]:
-    """(format, folder): in Parquet, with every Parquet defect of the bad-input suite; in CSV (read as text,
-    typed in staging by safe_cast), with the suite's values that do not parse as their contract type."""
+@pytest.fixture(scope="module", params=["parquet", "csv", "refresh"])
+def builds_in_order(request, generated_plan, tmp_path_factory) -> list[tuple[Path, dict]]:
+    """The (extracts folder, dbt vars) of each build into one warehouse, in order.
+
+    parquet: the plan with every Parquet defect of the bad-input suite. csv: the plan in CSV (read as text,
+    typed in staging by safe_cast) with the suite's values that do not parse as their contract type.
+    refresh: two monthly snapshots of a plan built one after the other (refresh_mode refit), so the second
+    build reads the first run's centroids back and the incremental history and monitoring models add a date.
+    """
+    if request.param == "refresh":
+        snapshots = tmp_path_factory.mktemp("spark_snapshots")
+        dates = monthly_as_of_dates(AS_OF, 2)
+        generate_snapshots(SPARK_MEMBERS, snapshots, dates, change_share=0.05)
+        return [(snapshots / day.isoformat(), {"as_of_date": day.isoformat()}) for day in dates]
     clean, members = generated_plan
     defects = parquet_defects(clean, members) if request.param == "parquet" else csv_defects(clean, members)
     # In CSV every cell is text, so a defect can put a value there that its column's type could not hold.
@@ -64,21 +75,25 @@ def extracts_with_bad_rows(request, generated_plan, tmp_path_factory) -> tuple[s
     for defect in defects.values():
         defect.apply(extracts)
     folder = tmp_path_factory.mktemp(f"spark_extracts_{request.param}")
-    return request.param, write_extracts(extracts, folder, file_format=request.param)
+    return [(write_extracts(extracts, folder, file_format=request.param), {"raw_format": request.param})]
 
 
 @pytest.fixture(scope="module")
-def duckdb_build(extracts_with_bad_rows, tmp_path_factory) -> tuple[Path, dict]:
-    raw_format, raw = extracts_with_bad_rows
-    workdir = tmp_path_factory.mktemp(f"duckdb_build_{raw_format}")
-    return workdir, dbt_build(workdir, raw, {"raw_format": raw_format})
+def duckdb_build(builds_in_order, tmp_path_factory) -> tuple[Path, dict]:
+    """The builds into one DuckDB warehouse; (workdir, the last build's run_results)."""
+    workdir = tmp_path_factory.mktemp("duckdb_build")
+    for raw, dbt_vars in builds_in_order:
+        run_results = dbt_build(workdir, raw, dbt_vars)
+    return workdir, run_results
 
 
 @pytest.fixture(scope="module")
-def spark_build_of_same(extracts_with_bad_rows, tmp_path_factory) -> tuple[Path, dict]:
-    raw_format, raw = extracts_with_bad_rows
-    workdir = tmp_path_factory.mktemp(f"spark_build_{raw_format}")
-    return workdir, spark_build(workdir, raw, {"raw_format": raw_format})
+def spark_build_of_same(builds_in_order, tmp_path_factory) -> tuple[Path, dict]:
+    """The same builds into one Spark warehouse; (workdir, the last build's run_results)."""
+    workdir = tmp_path_factory.mktemp("spark_build")
+    for raw, dbt_vars in builds_in_order:
+        run_results = spark_build(workdir, raw, dbt_vars)
+    return workdir, run_results
 
 
 def mart_names(duckdb_build) -> list[str]:
@@ -117,6 +132,12 @@ def test_the_marts_are_compared(marts):
     assert len(marts) >= 17
     segments_on_duckdb, segments_on_spark = marts["member_segments"]
     assert len(segments_on_spark) == len(segments_on_duckdb) > SPARK_MEMBERS * 0.8
+
+
+def test_the_history_holds_every_build_date_on_both_engines(marts, builds_in_order):
+    dates = {dbt_vars.get("as_of_date", AS_OF.isoformat()) for _, dbt_vars in builds_in_order}
+    for runs in marts["segmentation_runs"]:
+        assert {plain(day) for day in runs["as_of_date"]} == dates
 
 
 MARTS = sorted(path.stem for path in (REPO_ROOT / "models" / "marts").rglob("*") if path.suffix in {".sql", ".py"})
