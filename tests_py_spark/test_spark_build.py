@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -78,22 +79,23 @@ def builds_in_order(request, generated_plan, tmp_path_factory) -> list[tuple[Pat
     return [(write_extracts(extracts, folder, file_format=request.param), {"raw_format": request.param})]
 
 
+def built_in_order(build: Callable[[Path, Path, dict], dict], workdir: Path, builds: list) -> tuple[Path, dict]:
+    """Each (extracts, vars) of builds built into workdir's one warehouse, in order; (workdir, the last
+    build's run_results)."""
+    run_results: dict = {}
+    for raw, dbt_vars in builds:
+        run_results = build(workdir, raw, dbt_vars)
+    return workdir, run_results
+
+
 @pytest.fixture(scope="module")
 def duckdb_build(builds_in_order, tmp_path_factory) -> tuple[Path, dict]:
-    """The builds into one DuckDB warehouse; (workdir, the last build's run_results)."""
-    workdir = tmp_path_factory.mktemp("duckdb_build")
-    for raw, dbt_vars in builds_in_order:
-        run_results = dbt_build(workdir, raw, dbt_vars)
-    return workdir, run_results
+    return built_in_order(dbt_build, tmp_path_factory.mktemp("duckdb_build"), builds_in_order)
 
 
 @pytest.fixture(scope="module")
 def spark_build_of_same(builds_in_order, tmp_path_factory) -> tuple[Path, dict]:
-    """The same builds into one Spark warehouse; (workdir, the last build's run_results)."""
-    workdir = tmp_path_factory.mktemp("spark_build")
-    for raw, dbt_vars in builds_in_order:
-        run_results = spark_build(workdir, raw, dbt_vars)
-    return workdir, run_results
+    return built_in_order(spark_build, tmp_path_factory.mktemp("spark_build"), builds_in_order)
 
 
 def mart_names(duckdb_build) -> list[str]:
