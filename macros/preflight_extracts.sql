@@ -30,6 +30,7 @@
     {% if missing %}
         {{ return([missing]) }}
     {% endif %}
+    {% do adapter.dispatch('register_extract')(extract, path) %}
 
     {% set found_types = adapter.dispatch('extract_column_types')(extract) %}
     {% set found_names = found_types.keys() | list %}
@@ -115,18 +116,31 @@
     {{ return("Extract " ~ path ~ " is missing (files in " ~ folder ~ ": " ~ present ~ ").") }}
 {% endmacro %}
 
-{% macro spark__missing_extract_problem(extract, folder, path) %}
-    {#- Registers the extract file as table plan_extracts.<name> (Parquet, or CSV read as text with its header).
-        Spark SQL cannot list files, so a missing file stops the build with Spark's own error for this statement
-        (UNABLE_TO_INFER_SCHEMA). The path goes in the options: a table's location must be a folder. -#}
+{% macro default__missing_extract_problem(extract, folder, path) %}
+    {#- Engines that cannot list files (Spark SQL) report no missing file here: reading a missing extract
+        stops the build with the engine's own error naming the path (on Spark, PATH_NOT_FOUND from
+        register_extract). -#}
+    {{ return(none) }}
+{% endmacro %}
+
+{% macro default__register_extract(extract, path) %}
+    {#- DuckDB reads the file where it is (the source's external_location): nothing to register. -#}
+{% endmacro %}
+
+{% macro spark__register_extract(extract, path) %}
+    {#- Registers the extract file as table plan_extracts.<name>, which is what source() reads on Spark:
+        Parquet, or CSV read as text with its header row. The path goes in the options: a table's location
+        must be a folder. -#}
     {% set csv_header = ", header 'true'" if extract.meta.extract_format == 'csv' else "" %}
+    {#- Reading the file first makes a missing one fail with PATH_NOT_FOUND naming its path; create table would
+        fail with UNABLE_TO_INFER_SCHEMA, which does not. -#}
+    {% do run_query("select * from " ~ extract.meta.extract_format ~ ".`" ~ path ~ "` limit 0") %}
     {% do run_query("create schema if not exists " ~ extract.schema) %}
     {% do run_query("drop table if exists " ~ extract.relation_name) %}
     {% do run_query(
         "create table " ~ extract.relation_name ~ " using " ~ extract.meta.extract_format
         ~ " options (path " ~ dbt.string_literal(path) ~ csv_header ~ ")"
     ) %}
-    {{ return(none) }}
 {% endmacro %}
 
 {% macro duckdb__extract_column_types(extract) %}
