@@ -149,6 +149,20 @@ def dbt_build_command(
     return dbt_command(["build"], all_vars), dbt_environment(workdir, env)
 
 
+def spark_build_command(
+    workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """`dbt build --target spark` through `python -m spark_target` (Python models in the local session), with
+    the Spark warehouse and metastore in spark_dir(workdir) and the rest as dbt_environment puts it."""
+    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
+    argv = [sys.executable, "-m", "spark_target", "build", "--target", "spark", "--vars", json.dumps(all_vars)]
+    return argv, dbt_environment(workdir, {"DBT_SPARK_DIR": str(spark_dir(workdir))})
+
+
+def spark_dir(workdir: Path) -> Path:
+    return workdir / "spark"
+
+
 def warehouse_path(workdir: Path) -> Path:
     return workdir / "warehouse.duckdb"
 

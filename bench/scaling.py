@@ -18,8 +18,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from bench.harness import REPO_ROOT, cached_extracts, dbt_environment, measure, run_project, run_results_path
+from bench.harness import REPO_ROOT, cached_extracts, measure, run_project, run_results_path, spark_build_command
 from bench.report import GIB, format_bytes, format_seconds, markdown_table
+from bench.results import node_kind
 
 DEFAULT_SIZES = {"duckdb": (50_000, 500_000, 5_000_000), "spark": (2_500, 20_000, 100_000)}
 MEMORY_CEILING_GIB = 8.0
@@ -40,7 +41,7 @@ def seconds_by_layer(run_results: dict, manifest: dict) -> dict[str, float]:
     totals: defaultdict[str, float] = defaultdict(float)
     for result in run_results["results"]:
         unique_id = result["unique_id"]
-        kind = unique_id.split(".", 1)[0]
+        kind = node_kind(unique_id)
         if kind == "model":
             folder = Path(manifest["nodes"][unique_id]["original_file_path"]).parts[1:-1]
             layer = next((LAYERS[part] for part in folder if part in LAYERS), DOWNSTREAM)
@@ -51,9 +52,7 @@ def seconds_by_layer(run_results: dict, manifest: dict) -> dict[str, float]:
 
 
 def spark_build(raw: Path, workdir: Path, ceiling_bytes: int) -> tuple[float, int | None]:
-    env = dbt_environment(workdir, {"DBT_SPARK_DIR": str(workdir / "spark")})
-    dbt_vars = json.dumps({"raw_data_path": str(raw)})
-    argv = [sys.executable, "-m", "spark_target", "build", "--target", "spark", "--vars", dbt_vars]
+    argv, env = spark_build_command(workdir, raw)
     measurement = measure(argv, env, workdir / "dbt.out", ceiling_bytes)
     return measurement.wall_seconds, None
 

@@ -12,33 +12,18 @@ import pandas as pd
 import yaml
 from pyspark.sql import SparkSession
 
-from tests_py.support import REPO_ROOT, dbt_environment, run_results_path
+from bench.harness import spark_build_command, spark_dir
+from tests_py.support import REPO_ROOT, run_results_path
 
 ENV_VAR_CALL = re.compile(r"""\{\{\s*env_var\('(\w+)',\s*'([^']*)'\)\s*\}\}""")
-
-
-def spark_dir(workdir: Path) -> Path:
-    return workdir / "spark"
-
-
-def spark_environment(workdir: Path) -> dict[str, str]:
-    """dbt_environment plus the Spark warehouse and metastore inside workdir."""
-    return dbt_environment(workdir, {"DBT_SPARK_DIR": str(spark_dir(workdir))})
 
 
 def run_spark_build(workdir: Path, raw_data_path: Path, dbt_vars: dict | None = None) -> subprocess.CompletedProcess:
     """`dbt build --target spark` on the extracts in raw_data_path, run to the end; dbt's output is kept in
     workdir/dbt_output.txt."""
     workdir.mkdir(parents=True, exist_ok=True)
-    all_vars = {"raw_data_path": str(raw_data_path), **(dbt_vars or {})}
-    completed = subprocess.run(
-        [sys.executable, "-m", "spark_target", "build", "--target", "spark", "--vars", json.dumps(all_vars)],
-        cwd=REPO_ROOT,
-        env=spark_environment(workdir),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    argv, env = spark_build_command(workdir, raw_data_path, dbt_vars)
+    completed = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
     (workdir / "dbt_output.txt").write_text(completed.stdout + completed.stderr, encoding="utf-8")
     return completed
 

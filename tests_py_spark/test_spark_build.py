@@ -5,7 +5,6 @@ extracts do, and give the same marts row for row."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Callable
 from decimal import Decimal
@@ -98,24 +97,17 @@ def spark_build_of_same(builds_in_order, tmp_path_factory) -> tuple[Path, dict]:
     return built_in_order(spark_build, tmp_path_factory.mktemp("spark_build"), builds_in_order)
 
 
-def mart_names(duckdb_build) -> list[str]:
-    workdir, _ = duckdb_build
-    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
-    return sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
-    )
+# Every mart of the data flow, by its file under models/marts/.
+MARTS = sorted(path.stem for path in (REPO_ROOT / "models" / "marts").rglob("*") if path.suffix in {".sql", ".py"})
 
 
 @pytest.fixture(scope="module")
 def marts(duckdb_build, spark_build_of_same) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """{mart: (DuckDB rows, Spark rows)}."""
-    names = mart_names(duckdb_build)
     with duckdb.connect(str(warehouse_path(duckdb_build[0])), read_only=True) as connection:
-        on_duckdb = {name: connection.sql(f"select * from main.{name}").df() for name in names}
-    on_spark = read_spark_tables(spark_build_of_same[0], SPARK_SCHEMA, names)
-    return {name: (on_duckdb[name], on_spark[name]) for name in names}
+        on_duckdb = {name: connection.sql(f"select * from main.{name}").df() for name in MARTS}
+    on_spark = read_spark_tables(spark_build_of_same[0], SPARK_SCHEMA, MARTS)
+    return {name: (on_duckdb[name], on_spark[name]) for name in MARTS}
 
 
 def node_statuses(run_results: dict) -> dict[str, str]:
@@ -140,9 +132,6 @@ def test_the_history_holds_every_build_date_on_both_engines(marts, builds_in_ord
     dates = {dbt_vars.get("as_of_date", AS_OF.isoformat()) for _, dbt_vars in builds_in_order}
     for runs in marts["segmentation_runs"]:
         assert {plain(day) for day in runs["as_of_date"]} == dates
-
-
-MARTS = sorted(path.stem for path in (REPO_ROOT / "models" / "marts").rglob("*") if path.suffix in {".sql", ".py"})
 
 
 def plain(value: object) -> object:
@@ -218,5 +207,17 @@ def test_preflight_names_file_column_and_type_on_spark(generated_plan, tmp_path)
         in output
     )
     # dbt creates the schema before on-run-start; no table was written into it.
+    schema_folder = tmp_path / "build" / "spark" / "warehouse" / f"{SPARK_SCHEMA}.db"
+    assert not schema_folder.exists() or list(schema_folder.iterdir()) == []
+
+
+def test_a_missing_extract_stops_the_spark_build_naming_the_file(generated_plan, tmp_path):
+    raw = write_extracts(generated_plan[0], tmp_path / "raw")
+    (raw / "claims.parquet").unlink()
+
+    completed = run_spark_build(tmp_path / "build", raw)
+
+    assert completed.returncode != 0
+    assert f"[PATH_NOT_FOUND] Path does not exist: file:{raw}/claims.parquet" in completed.stdout + completed.stderr
     schema_folder = tmp_path / "build" / "spark" / "warehouse" / f"{SPARK_SCHEMA}.db"
     assert not schema_folder.exists() or list(schema_folder.iterdir()) == []
