@@ -9,8 +9,8 @@ MEMBERS ?= 500000
 AS_OF_DATE ?= 2025-12-31
 RAW_DATA_PATH ?= data/raw
 RAW_FORMAT ?= parquet
-# The SQL sqlfluff checks (.sqlfluff): dbt's SQL folders that exist (there are no singular tests yet).
-SQL_PATHS := $(wildcard models tests analyses)
+# The SQL sqlfluff checks (.sqlfluff): models, singular tests and analyses.
+SQL_PATHS := models tests analyses
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
 WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
 SEGMENTATION_QUESTION ?=
@@ -23,7 +23,7 @@ REFRESH_MODE ?= refit
 REFRESH_SHIFT_SHARE ?= 0
 REFRESH_SUMMARY_SQL := select as_of_date, refresh_mode, members, entered_members, left_members, \
 	round(persona_change_share, 4) as persona_change_share, round(max_centroid_shift, 3) as max_centroid_shift, \
-	round(max_member_share_change, 4) as max_member_share_change, needs_review from segmentation_drift order by as_of_date
+	round(max_member_share_change, 4) as max_member_share_change, needs_review from refresh_verdicts order by as_of_date
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -34,40 +34,41 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: requirements/base.txt pyproject.toml
 	@command -v $(PYTHON_BOOTSTRAP) >/dev/null || { echo "error: $(PYTHON_BOOTSTRAP) not found; install Python 3.11 or set PYTHON_BOOTSTRAP=/path/to/python3.11" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/base.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	$(BIN)/python -m pip check
 	touch $@
 
-install: $(BIN)/.installed ## Create .venv with the pinned dependencies
+install: $(BIN)/.installed ## Create .venv with the pinned dependencies and the project's Python package (editable)
 
 # The Spark target's extra packages (dbt-spark, PySpark) on top of the base set; Spark needs Java 17 or later.
-$(BIN)/.spark-installed: $(BIN)/.installed requirements-spark.txt
+$(BIN)/.spark-installed: $(BIN)/.installed requirements/spark.txt
 	@command -v java >/dev/null || { echo "error: java not found; Spark needs a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements-spark.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/spark.txt
 	$(BIN)/python -m pip check
 	touch $@
 
 install-spark: $(BIN)/.spark-installed ## Add the Spark target's pinned dependencies to .venv
 
 $(RAW_DATA_PATH)/members.$(RAW_FORMAT): | $(BIN)/.installed
-	$(BIN)/python -m demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
+	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
 
 demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
-	$(BIN)/python -m demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
+	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
 	mkdir -p warehouse
-	$(BIN)/python -m build_runner --vars '$(DBT_VARS)'
+	$(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
 
 # The first snapshot is always refit (there is no earlier model to score with); the later ones use REFRESH_MODE.
 refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMBERS=100000) built in order into REFRESH_WAREHOUSE
 	rm -rf $(REFRESH_DATA_PATH) $(REFRESH_WAREHOUSE)
-	$(BIN)/python -m demo_data --members $(REFRESH_MEMBERS) --out $(REFRESH_DATA_PATH) --as-of-date $(AS_OF_DATE) \
+	$(BIN)/python -m segmentation_tools.demo_data --members $(REFRESH_MEMBERS) --out $(REFRESH_DATA_PATH) --as-of-date $(AS_OF_DATE) \
 		--snapshots $(REFRESH_SNAPSHOTS) --shift-share $(REFRESH_SHIFT_SHARE)
 	mkdir -p $(dir $(REFRESH_WAREHOUSE))
 	mode=refit; for snapshot in $(REFRESH_DATA_PATH)/*/; do \
@@ -80,26 +81,26 @@ refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMB
 	$(BIN)/python -c "import duckdb; print(duckdb.connect('$(REFRESH_WAREHOUSE)', read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
 
 report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
-	$(BIN)/python -m segment_report --out target/segment_report.html
+	$(BIN)/python -m segmentation_tools.report --out target/segment_report.html
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
 	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
 
 choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
-	$(BIN)/python -m member_segmentation.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))
+	$(BIN)/python -m segmentation_tools.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))
 
-test: lint ## Lint, then pytest: package unit tests and end-to-end dbt builds (with all dbt tests)
-	$(BIN)/python -m pytest
+test: lint ## Lint, then pytest: unit, end-to-end, bad-input and project tests (python/tests/, all but spark/)
+	$(BIN)/python -m pytest --ignore=python/tests/spark
 
 test-spark: $(BIN)/.spark-installed ## Build the project on a local Spark session and check every mart equals the DuckDB build's
-	$(BIN)/python -m pytest tests_py_spark
+	$(BIN)/python -m pytest python/tests/spark
 
 bench: $(BIN)/.installed ## dbt build vs plain pandas at 50k and 500k members into docs/BENCHMARKS.md (LARGE=1 adds 5M)
-	$(BIN)/python -m bench $(if $(filter 1,$(LARGE)),--large)
+	$(BIN)/python -m segmentation_tools.bench $(if $(filter 1,$(LARGE)),--large)
 
 bench-scaling: $(BIN)/.spark-installed ## Time per layer of the build: DuckDB at 50k/500k/5M, Spark at 2.5k/20k/100k members (docs/SCALING.md)
-	$(BIN)/python -m bench.scaling --engine duckdb
-	$(BIN)/python -m bench.scaling --engine spark
+	$(BIN)/python -m segmentation_tools.bench.scaling --engine duckdb
+	$(BIN)/python -m segmentation_tools.bench.scaling --engine spark
 
 lint: $(BIN)/.installed ## sqlfluff on the SQL (models, tests, analyses), ruff check and format check
 	$(BIN)/sqlfluff lint $(SQL_PATHS)
@@ -111,20 +112,20 @@ format: $(BIN)/.installed ## Apply sqlfluff's and ruff's fixes and formatting
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lock: ## Re-pin requirements.txt from requirements.in in a scratch venv
+lock: ## Re-pin requirements/base.txt from requirements/base.in in a scratch venv
 	rm -rf /tmp/member-segmentation-lock && $(PYTHON_BOOTSTRAP) -m venv /tmp/member-segmentation-lock
-	/tmp/member-segmentation-lock/bin/pip install --quiet --requirement requirements.in
-	{ echo '# Generated by `make lock` from requirements.in: every package pinned so a fresh machine resolves the same set.'; \
-	  /tmp/member-segmentation-lock/bin/pip freeze; } > requirements.txt
+	/tmp/member-segmentation-lock/bin/pip install --quiet --requirement requirements/base.in
+	{ echo '# Generated by `make lock` from requirements/base.in: every package pinned so a fresh machine resolves the same set.'; \
+	  /tmp/member-segmentation-lock/bin/pip freeze --all --exclude pip; } > requirements/base.txt
 
-lock-spark: ## Re-pin requirements-spark.txt: what requirements-spark.in adds to requirements.txt
+lock-spark: ## Re-pin requirements/spark.txt: what requirements/spark.in adds to requirements/base.txt
 	rm -rf /tmp/member-segmentation-lock && $(PYTHON_BOOTSTRAP) -m venv /tmp/member-segmentation-lock
-	/tmp/member-segmentation-lock/bin/pip install --quiet --no-deps --requirement requirements.txt
+	/tmp/member-segmentation-lock/bin/pip install --quiet --no-deps --requirement requirements/base.txt
 	/tmp/member-segmentation-lock/bin/pip freeze | sort > /tmp/member-segmentation-lock/base.txt
-	/tmp/member-segmentation-lock/bin/pip install --quiet --requirement requirements.txt --requirement requirements-spark.in
-	{ echo '# Generated by `make lock-spark`: what requirements-spark.in adds to requirements.txt, every package pinned.'; \
+	/tmp/member-segmentation-lock/bin/pip install --quiet --requirement requirements/base.txt --requirement requirements/spark.in
+	{ echo '# Generated by `make lock-spark`: what requirements/spark.in adds to requirements/base.txt, every package pinned.'; \
 	  /tmp/member-segmentation-lock/bin/pip freeze | sort | comm -13 /tmp/member-segmentation-lock/base.txt -; } \
-	  > requirements-spark.txt
+	  > requirements/spark.txt
 
 clean: ## Remove build output (keeps .venv and data)
 	rm -rf target logs warehouse

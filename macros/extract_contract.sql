@@ -1,4 +1,4 @@
-{#- The extracts' input contract is the plan_extracts source in models/staging/_staging__sources.yml: every
+{#- The extracts' input contract is the plan_extracts source in models/staging/plan_extracts/_plan_extracts__sources.yml: every
     column with a portable data_type. These macros read it from the graph, so staging and the preflight check
     use that one list (and the docs show it). -#}
 
@@ -7,7 +7,7 @@
     {% for node in graph.sources.values() if node.source_name == 'plan_extracts' and node.name == table_name %}
         {{ return(node) }}
     {% endfor %}
-    {{ exceptions.raise_compiler_error("plan_extracts." ~ table_name ~ " is not in models/staging/_staging__sources.yml") }}
+    {{ exceptions.raise_compiler_error("plan_extracts." ~ table_name ~ " is not in models/staging/plan_extracts/_plan_extracts__sources.yml") }}
 {% endmacro %}
 
 {% macro contract_sql_type(data_type) %}

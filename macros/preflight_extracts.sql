@@ -1,5 +1,5 @@
 {#- Preflight, run by on-run-start (dbt_project.yml) before any model builds: every extract of the
-    plan_extracts contract (models/staging/_staging__sources.yml) must exist and hold every contract column,
+    plan_extracts contract (models/staging/plan_extracts/_plan_extracts__sources.yml) must exist and hold every contract column,
     and in Parquet each column's stored type must be readable as its data_type. Text is readable as anything
     at this stage: a value that does not parse is quarantined row by row later. Any problem stops the build
     with one message naming the file, the column and the expected type. On Spark each extract file is first

@@ -14,8 +14,8 @@ select
         "cast(previous_as_of_date as " ~ dbt.type_string() ~ ")",
         "' (at most " ~ (100 * var('drift_max_persona_change_share')) ~ "% expected)'",
     ]) }} as finding
-from {{ ref('segmentation_drift') }}
+from {{ ref('refresh_verdicts') }}
 where as_of_date = {{ as_of_date() }} and persona_change_flagged
 {%- endset -%}
 
-{{ logged_findings(ref('segmentation_drift'), findings) }}
+{{ logged_findings(ref('refresh_verdicts'), findings) }}

@@ -9,9 +9,9 @@ segment_migrations as (
 
 ),
 
-segmentation_runs as (
+segmentation_run_history as (
 
-    select * from {{ ref('segmentation_runs') }}
+    select * from {{ ref('segmentation_run_history') }}
 
 ),
 
@@ -38,8 +38,8 @@ reconciled as (
         earlier_runs.members_segmented as earlier_members_segmented
 
     from migration_totals
-    left join segmentation_runs as later_runs on migration_totals.as_of_date = later_runs.as_of_date
-    left join segmentation_runs as earlier_runs on migration_totals.previous_as_of_date = earlier_runs.as_of_date
+    left join segmentation_run_history as later_runs on migration_totals.as_of_date = later_runs.as_of_date
+    left join segmentation_run_history as earlier_runs on migration_totals.previous_as_of_date = earlier_runs.as_of_date
 
 )
 

@@ -4,9 +4,9 @@
 
 with
 
-segmentation_run_pairs as (
+int_segmentation_runs_paired as (
 
-    select * from {{ ref('segmentation_run_pairs') }}
+    select * from {{ ref('int_segmentation_runs_paired') }}
 
 ),
 
@@ -34,7 +34,7 @@ drift_runs as (
         as_of_date,
         previous_as_of_date
 
-    from segmentation_run_pairs
+    from int_segmentation_runs_paired
     where {{ as_of_date() }} in (as_of_date, previous_as_of_date)
 
 ),

@@ -5,9 +5,9 @@
 
 with
 
-segmentation_run_pairs as (
+int_segmentation_runs_paired as (
 
-    select * from {{ ref('segmentation_run_pairs') }}
+    select * from {{ ref('int_segmentation_runs_paired') }}
 
 ),
 
@@ -23,7 +23,7 @@ compared_runs as (
         as_of_date,
         previous_as_of_date
 
-    from segmentation_run_pairs
+    from int_segmentation_runs_paired
     where
         previous_as_of_date is not null
         and {{ as_of_date() }} in (as_of_date, previous_as_of_date)

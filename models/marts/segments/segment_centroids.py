@@ -11,7 +11,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = settings_from_config(dbt.config.get("segmentation"))
     with timed("segment_centroids", "load"):
-        members = to_pandas(dbt.ref("segment_fit_sample"))
+        members = to_pandas(dbt.ref("int_members_sampled_for_fit"))
         personas = to_pandas(dbt.ref("personas"))
         persona_profiles = to_pandas(dbt.ref("persona_profiles"))
         # The previous run's model comes from segment_centroid_history, which is built from this model: read

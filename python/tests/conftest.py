@@ -1,0 +1,108 @@
+"""Shared fixtures: the seeds as the dbt project ships them, default settings, and the dbt runs several test
+modules read (one build of generated extracts, one compile of the project), and the fault suite's small clean build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from member_segmentation.personas import rows_for_question
+from member_segmentation.settings import SegmentationSettings
+from segmentation_tools.demo_data.generate import generate_extracts
+
+from tests.support import (
+    AS_OF,
+    COUNT_FEATURES,
+    FEATURES,
+    MEMBERS,
+    REPO_ROOT,
+    SMALL_PLAN_MEMBERS,
+    BuildResult,
+    dbt_build,
+    run_build,
+    run_dbt,
+)
+
+
+@pytest.fixture(scope="session")
+def personas() -> pd.DataFrame:
+    return pd.read_csv(REPO_ROOT / "seeds" / "personas.csv")
+
+
+@pytest.fixture(scope="session")
+def persona_profiles() -> pd.DataFrame:
+    return pd.read_csv(REPO_ROOT / "seeds" / "persona_profiles.csv")
+
+
+@pytest.fixture(scope="session")
+def engagement_personas(personas) -> pd.DataFrame:
+    """The default question's personas, without the question column."""
+    return rows_for_question(personas, "personas", "consumer_engagement")
+
+
+@pytest.fixture(scope="session")
+def engagement_profiles(persona_profiles) -> pd.DataFrame:
+    return rows_for_question(persona_profiles, "persona_profiles", "consumer_engagement")
+
+
+@pytest.fixture
+def default_settings() -> SegmentationSettings:
+    return SegmentationSettings(
+        question="consumer_engagement",
+        features=FEATURES,
+        log1p_features=COUNT_FEATURES,
+        n_segments=4,
+        random_state=42,
+        n_init=10,
+    )
+
+
+@pytest.fixture(scope="session")
+def extracts(tmp_path_factory) -> Path:
+    """Generated Parquet extracts of a MEMBERS-member plan with planted personas (the truth beside them)."""
+    raw = tmp_path_factory.mktemp("raw_parquet")
+    generate_extracts(MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
+    return raw
+
+
+@pytest.fixture(scope="session")
+def small_extracts(tmp_path_factory) -> Path:
+    """A small generated plan, written once per session; tests that corrupt it work on copies."""
+    raw = tmp_path_factory.mktemp("small_extracts")
+    generate_extracts(SMALL_PLAN_MEMBERS, raw, AS_OF, seed=42, file_format="parquet")
+    return raw
+
+
+@pytest.fixture(scope="session")
+def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
+    """One dbt build of those extracts, shared by every test that reads a warehouse: (workdir, run_results)."""
+    workdir = tmp_path_factory.mktemp("build")
+    return workdir, dbt_build(workdir, extracts)
+
+
+@pytest.fixture(scope="session")
+def compiled_project(tmp_path_factory) -> Path:
+    """Target folder of ``dbt compile`` of the analyses: compiled/ holds their SQL, manifest.json the whole project.
+
+    Compiling needs no data; the workdir's warehouse file is named like the build's, so the compiled SQL
+    names the same database and runs against a build as it is.
+    """
+    workdir = tmp_path_factory.mktemp("compile")
+    run_dbt(workdir, ["compile", "--select", "resource_type:analysis"])
+    return workdir / "target"
+
+
+@pytest.fixture(scope="session")
+def manifest(compiled_project) -> dict:
+    return json.loads((compiled_project / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def small_build(small_extracts, tmp_path_factory) -> tuple[Path, BuildResult]:
+    """The small plan built once, cleanly: its warehouse is the "previous run" of the fault tests."""
+    workdir = tmp_path_factory.mktemp("small_build")
+    result = run_build(workdir, small_extracts)
+    assert result.returncode == 0, result.output[-6000:]
+    return workdir, result
