@@ -26,18 +26,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from segmentation_tools.demo_data.generate import SCHEMAS
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
 
 from tests.support import AS_OF, REPO_ROOT, BuildResult, build_command, query, run_build
 
 pytestmark = pytest.mark.end_to_end
 
 Extracts = dict[str, pd.DataFrame]
-RECONCILED_TABLES = tuple(SCHEMAS)
+RECONCILED_TABLES = tuple(EXTRACT_SCHEMAS)
 
 
 def read_extracts(raw: Path) -> Extracts:
-    return {table: pq.read_table(raw / f"{table}.parquet").to_pandas() for table in SCHEMAS}
+    return {table: pq.read_table(raw / f"{table}.parquet").to_pandas() for table in EXTRACT_SCHEMAS}
 
 
 def write_extracts(extracts: Extracts, out: Path, file_format: str = "parquet") -> Path:
@@ -46,7 +46,7 @@ def write_extracts(extracts: Extracts, out: Path, file_format: str = "parquet") 
     out.mkdir(parents=True)
     for table, frame in extracts.items():
         if file_format == "parquet":
-            rows = pa.Table.from_pandas(frame, schema=SCHEMAS[table], preserve_index=False)
+            rows = pa.Table.from_pandas(frame, schema=EXTRACT_SCHEMAS[table], preserve_index=False)
             pq.write_table(rows, out / f"{table}.parquet")
         else:
             frame.to_csv(out / f"{table}.csv", index=False)

@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 from member_segmentation.pipeline import assign_members_to_segments
 from segmentation_tools.bench.plain_pandas_baseline import member_features
-from segmentation_tools.demo_data.generate import SCHEMAS, generate_extracts
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
+from segmentation_tools.demo_data.generate import generate_extracts
 from sklearn.metrics import adjusted_rand_score
 
 from tests.support import AS_OF, MEMBERS, dbt_build, query
@@ -77,7 +78,7 @@ def test_sql_assignment_equals_the_numpy_reference(build):
 
 def test_a_plan_smaller_than_the_sample_size_is_fitted_on_every_member(build):
     workdir, _ = build
-    sampled = query(workdir, "select count(*) as n from int_members_sampled_for_fit")["n"].iloc[0]
+    sampled = query(workdir, "select count(*) as n from main_intermediate.int_members_sampled_for_fit")["n"].iloc[0]
 
     assert sampled == query(workdir, "select count(*) as n from member_features")["n"].iloc[0] > 0.8 * MEMBERS
 
@@ -146,7 +147,7 @@ def test_shuffled_extract_rows_give_every_member_the_same_persona(build, extract
     shuffled = tmp_path / "raw_shuffled"
     shuffled.mkdir()
     rng = np.random.default_rng(11)
-    for table in SCHEMAS:
+    for table in EXTRACT_SCHEMAS:
         rows = pq.read_table(extracts / f"{table}.parquet")
         pq.write_table(rows.take(rng.permutation(rows.num_rows)), shuffled / f"{table}.parquet")
     shuffled_workdir = tmp_path / "build_shuffled"

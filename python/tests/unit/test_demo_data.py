@@ -12,65 +12,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from segmentation_tools.demo_data.generate import PLAN_BANDS, _next_plan_of_band, _plans_table, generate_extracts
+from segmentation_tools.demo_data.contract import EVENT_DATE_COLUMNS, EXTRACT_SCHEMAS, extract_schemas
+from segmentation_tools.demo_data.generate import generate_extracts
+from segmentation_tools.demo_data.plans import PLAN_BANDS, next_plan_of_band, plans_table
 
 AS_OF = date(2025, 12, 31)
 WINDOW_START = date(2024, 12, 31)  # exclusive
 MEMBERS = 2_000
 CHUNK_MEMBERS = 700  # three chunks, so every property below also holds across chunk boundaries
 PERSONAS = {"Digital Learners", "Highly Engaged Users", "Care Management Members", "Cost Sensitive Members"}
-# The public input contract, stated here independently of the generator so a change to it is caught.
-CONTRACT = {
-    "members": {
-        "member_id": pa.string(),
-        "date_of_birth": pa.date32(),
-        "sex": pa.string(),
-        "state": pa.string(),
-        "county_fips": pa.string(),
-        "preferred_language": pa.string(),
-    },
-    "enrollments": {
-        "enrollment_id": pa.string(),
-        "member_id": pa.string(),
-        "plan_id": pa.string(),
-        "coverage_start": pa.date32(),
-        "coverage_end": pa.date32(),
-        "monthly_premium": pa.float64(),
-        "aptc_amount": pa.float64(),
-    },
-    "plans": {
-        "plan_id": pa.string(),
-        "plan_year": pa.int32(),
-        "metal_tier": pa.string(),
-        "deductible": pa.float64(),
-    },
-    "claims": {
-        "claim_id": pa.string(),
-        "member_id": pa.string(),
-        "service_date": pa.date32(),
-        "claim_type": pa.string(),
-        "paid_amount": pa.float64(),
-    },
-    "portal_logins": {"member_id": pa.string(), "login_at": pa.timestamp("us"), "channel": pa.string()},
-    "email_events": {
-        "member_id": pa.string(),
-        "campaign_id": pa.string(),
-        "event_type": pa.string(),
-        "event_at": pa.timestamp("us"),
-    },
-    "call_center_contacts": {
-        "contact_id": pa.string(),
-        "member_id": pa.string(),
-        "contact_at": pa.timestamp("us"),
-        "reason": pa.string(),
-    },
-}
-EVENT_DATES = {
-    "claims": "service_date",
-    "portal_logins": "login_at",
-    "email_events": "event_at",
-    "call_center_contacts": "contact_at",
-}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +46,7 @@ def file_bytes(directory: Path) -> dict[str, bytes]:
 
 
 def event_dates(raw: Path, table: str) -> pa.Array:
-    return pc.cast(read(raw, table).column(EVENT_DATES[table]), pa.date32())
+    return pc.cast(read(raw, table).column(EVENT_DATE_COLUMNS[table]), pa.date32())
 
 
 def active_on_as_of(enrollments: pa.Table) -> pa.Table:
@@ -105,6 +55,55 @@ def active_on_as_of(enrollments: pa.Table) -> pa.Table:
         pc.is_null(enrollments["coverage_end"]), pc.greater_equal(enrollments["coverage_end"], pa.scalar(AS_OF))
     )
     return enrollments.filter(pc.and_(starts_by, not_ended))
+
+
+SOURCES_YML = """
+version: 2
+sources:
+  - name: other_source
+    tables:
+      - name: ignored
+        columns: [{name: id, data_type: string}]
+  - name: plan_extracts
+    tables:
+      - name: visits
+        columns:
+          - {name: visit_id, data_type: string}
+          - {name: visited_on, data_type: date}
+          - {name: checked_in_at, data_type: timestamp}
+          - {name: copay, data_type: numeric}
+          - {name: plan_year, data_type: integer}
+"""
+
+
+def test_extract_schemas_are_the_plan_extracts_sources_columns_in_order_as_arrow_types(tmp_path):
+    (tmp_path / "sources.yml").write_text(SOURCES_YML)
+
+    assert extract_schemas(tmp_path / "sources.yml") == {
+        "visits": pa.schema(
+            [
+                ("visit_id", pa.string()),
+                ("visited_on", pa.date32()),
+                ("checked_in_at", pa.timestamp("us")),
+                ("copay", pa.float64()),
+                ("plan_year", pa.int32()),
+            ]
+        )
+    }
+
+
+def test_a_data_type_outside_the_contract_types_is_refused_naming_its_column(tmp_path):
+    (tmp_path / "sources.yml").write_text(SOURCES_YML.replace("data_type: integer", "data_type: int"))
+
+    with pytest.raises(ValueError, match=r"visits\.plan_year: data_type 'int' is not a contract type"):
+        extract_schemas(tmp_path / "sources.yml")
+
+
+@pytest.mark.parametrize(("table", "column"), EVENT_DATE_COLUMNS.items())
+def test_each_event_extracts_date_column_is_a_date_or_timestamp_of_the_contract(table, column):
+    stored = EXTRACT_SCHEMAS[table].field(column).type
+
+    assert pa.types.is_date32(stored) or pa.types.is_timestamp(stored)
 
 
 def test_same_seed_writes_byte_identical_files(tmp_path):
@@ -118,7 +117,7 @@ def test_more_members_append_chunks_and_leave_the_earlier_ones_unchanged(tmp_pat
     generate_extracts(200, tmp_path / "one_chunk", AS_OF, chunk_members=200)
     generate_extracts(500, tmp_path / "three_chunks", AS_OF, chunk_members=200)
 
-    for table in CONTRACT:
+    for table in EXTRACT_SCHEMAS:
         first_chunk = read(tmp_path / "one_chunk", table)
         assert read(tmp_path / "three_chunks", table).slice(0, first_chunk.num_rows).equals(first_chunk), table
 
@@ -141,32 +140,32 @@ def test_another_seed_writes_different_data(tmp_path):
 def test_writes_exactly_the_seven_extracts_and_the_truth(file_format, parquet_dir, csv_dir):
     raw = parquet_dir if file_format == "parquet" else csv_dir
 
-    assert set(file_bytes(raw)) == {f"{table}.{file_format}" for table in CONTRACT} | {
+    assert set(file_bytes(raw)) == {f"{table}.{file_format}" for table in EXTRACT_SCHEMAS} | {
         "_truth/planted_personas.parquet"
     }
 
 
-@pytest.mark.parametrize("table", CONTRACT)
+@pytest.mark.parametrize("table", EXTRACT_SCHEMAS)
 def test_parquet_extract_has_exactly_the_contract_columns_and_types(table, parquet_dir):
-    schema = read(parquet_dir, table).schema
+    schema, contract = read(parquet_dir, table).schema, EXTRACT_SCHEMAS[table]
 
-    assert dict(zip(schema.names, schema.types, strict=True)) == CONTRACT[table]
+    assert list(zip(schema.names, schema.types, strict=True)) == list(zip(contract.names, contract.types, strict=True))
 
 
-@pytest.mark.parametrize("table", CONTRACT)
+@pytest.mark.parametrize("table", EXTRACT_SCHEMAS)
 def test_csv_extract_has_a_header_of_the_contract_columns_and_holds_the_parquet_rows(table, parquet_dir, csv_dir):
     path = csv_dir / f"{table}.csv"
     header = path.read_text().splitlines()[0]
-    typed = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=CONTRACT[table]))
+    typed = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=EXTRACT_SCHEMAS[table]))
 
-    assert header.replace('"', "").split(",") == list(CONTRACT[table])
+    assert header.replace('"', "").split(",") == EXTRACT_SCHEMAS[table].names
     assert typed.equals(read(parquet_dir, table))
 
 
 def test_returned_row_counts_match_the_files_written(tmp_path):
     rows = generate_extracts(300, tmp_path, AS_OF)
 
-    assert rows == {table: read(tmp_path, table).num_rows for table in CONTRACT}
+    assert rows == {table: read(tmp_path, table).num_rows for table in EXTRACT_SCHEMAS}
 
 
 def test_member_ids_are_unique(parquet_dir):
@@ -175,7 +174,7 @@ def test_member_ids_are_unique(parquet_dir):
     assert pc.count_distinct(member_ids).as_py() == len(member_ids) == MEMBERS
 
 
-@pytest.mark.parametrize("table", ["enrollments", *EVENT_DATES])
+@pytest.mark.parametrize("table", ["enrollments", *EVENT_DATE_COLUMNS])
 def test_every_member_id_in_an_extract_is_a_member(table, parquet_dir):
     members = read(parquet_dir, "members")["member_id"]
     member_ids = read(parquet_dir, table)["member_id"]
@@ -210,7 +209,7 @@ def test_county_fips_is_a_five_digit_code_of_the_members_state(parquet_dir):
     assert all(m["county_fips"][:2] == state_fips[m["state"]] for m in members)
 
 
-@pytest.mark.parametrize("table", EVENT_DATES)
+@pytest.mark.parametrize("table", EVENT_DATE_COLUMNS)
 def test_events_fall_before_the_window_inside_it_and_after_the_as_of_date(table, parquet_dir):
     dates = event_dates(parquet_dir, table)
 
@@ -255,11 +254,11 @@ def test_overlapping_coverage_spans_of_a_member_are_always_on_different_plans(pa
 
 
 def test_a_switch_away_from_a_plan_lands_on_another_plan_of_the_same_band_and_year():
-    plans = _plans_table(np.random.default_rng(0), AS_OF.year).to_pandas()
+    plans = plans_table(np.random.default_rng(0), AS_OF.year).to_pandas()
     band_of_row = np.concatenate([[band] * spec.plans_per_year for band, spec in enumerate(PLAN_BANDS.values())] * 2)
     rows = np.arange(len(plans))
 
-    moved = _next_plan_of_band(rows, band_of_row)
+    moved = next_plan_of_band(rows, band_of_row)
 
     assert (moved != rows).all()
     assert (band_of_row[moved] == band_of_row).all()

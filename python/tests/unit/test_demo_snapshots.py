@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from segmentation_tools.demo_data.generate import SCHEMAS, generate_snapshots, monthly_as_of_dates
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
+from segmentation_tools.demo_data.generate import generate_snapshots, monthly_as_of_dates
 
 MEMBERS = 3_000
 CHUNK_MEMBERS = 1_100  # three chunks, so every property holds across chunk boundaries
@@ -57,7 +58,7 @@ def test_monthly_as_of_dates_end_on_the_last_and_keep_month_ends():
 def test_each_snapshot_is_a_folder_of_the_seven_extracts_and_its_truth(snapshots):
     for day in DATES:
         folder = snapshots / day.isoformat()
-        assert {path.name for path in folder.glob("*.parquet")} == {f"{table}.parquet" for table in SCHEMAS}
+        assert {path.name for path in folder.glob("*.parquet")} == {f"{table}.parquet" for table in EXTRACT_SCHEMAS}
         assert {path.name for path in (folder / "_truth").iterdir()} == {
             "planted_personas.parquet",
             "behaviour_changes.parquet",
@@ -133,7 +134,7 @@ def test_new_high_utilizers_claim_far_more_after_their_change_than_before(snapsh
 
 def test_a_shifted_last_snapshot_leaves_the_earlier_snapshots_as_they_were(snapshots, shifted):
     for day in DATES[:2]:
-        for table in SCHEMAS:
+        for table in EXTRACT_SCHEMAS:
             pd.testing.assert_frame_equal(
                 read(shifted, day, table).drop(columns=IDS.get(table, [])),
                 read(snapshots, day, table).drop(columns=IDS.get(table, [])),

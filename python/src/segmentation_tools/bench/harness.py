@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from member_segmentation.timings import TIMINGS_FILE_ENV
 
 from segmentation_tools import PROJECT_ROOT as REPO_ROOT
-from segmentation_tools.demo_data.generate import SCHEMAS
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
 
 TIMINGS_FILE = "segmentation_timings.jsonl"
 CLUSTERS_FILE = "clusters.parquet"
@@ -231,7 +231,7 @@ def cached_extracts(data_dir: Path, members: int, rss_ceiling_bytes: int) -> Ext
         partial.rename(raw)
     generation_file = raw / GENERATION_FILE
     generation = Measurement(**json.loads(generation_file.read_text())) if generation_file.exists() else None
-    paths = [raw / f"{table}.parquet" for table in SCHEMAS]
+    paths = [raw / f"{table}.parquet" for table in EXTRACT_SCHEMAS]
     return Extracts(
         path=raw,
         rows=sum(pq.ParquetFile(path).metadata.num_rows for path in paths),

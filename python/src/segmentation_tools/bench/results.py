@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation_tools.bench.harness import Extracts, Measurement
-from segmentation_tools.demo_data.generate import TRUTH_PATH
+from segmentation_tools.demo_data.truth import TRUTH_PATH
 
 # dbt's resource types (the first part of a unique_id) and how the report names them, in report order.
 NODE_KINDS = {"seed": "seeds", "model": "models", "test": "data tests", "unit_test": "unit tests"}
