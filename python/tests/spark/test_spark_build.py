@@ -19,7 +19,8 @@ import pytest
 from segmentation_tools.demo_data import generate_extracts
 from segmentation_tools.demo_data.generate import generate_snapshots, monthly_as_of_dates
 
-from tests.bad_input.test_bad_input import csv_defects, parquet_defects, read_extracts, write_extracts
+from tests.bad_input.defects import csv_defects, parquet_defects
+from tests.bad_input.support import read_extracts, write_extracts
 from tests.spark.support import read_spark_tables, run_spark_build, spark_build
 from tests.support import AS_OF, REPO_ROOT, dbt_build, failed_nodes, warehouse_path
 
@@ -108,6 +109,13 @@ def marts(duckdb_build, spark_build_of_same) -> dict[str, tuple[pd.DataFrame, pd
         on_duckdb = {name: connection.sql(f"select * from main.{name}").df() for name in MARTS}
     on_spark = read_spark_tables(spark_build_of_same[0], SPARK_SCHEMA, MARTS)
     return {name: (on_duckdb[name], on_spark[name]) for name in MARTS}
+
+
+def nothing_written_to_the_project_schemas(workdir: Path) -> bool:
+    """No table in the Spark warehouse folder of any of the project's schemas (the target schema and its
+    _staging and _intermediate schemas), which dbt creates empty before on-run-start."""
+    schema_folders = (workdir / "spark" / "warehouse").glob(f"{SPARK_SCHEMA}*.db")
+    return all(list(folder.iterdir()) == [] for folder in schema_folders)
 
 
 def node_statuses(run_results: dict) -> dict[str, str]:
@@ -206,9 +214,8 @@ def test_preflight_names_file_column_and_type_on_spark(generated_plan, tmp_path)
         f"Extract {raw}/portal_logins.parquet: column login_at is stored as boolean, which cannot be read as timestamp"
         in output
     )
-    # dbt creates the schema before on-run-start; no table was written into it.
-    schema_folder = tmp_path / "build" / "spark" / "warehouse" / f"{SPARK_SCHEMA}.db"
-    assert not schema_folder.exists() or list(schema_folder.iterdir()) == []
+    # dbt creates the schemas before on-run-start; no table was written into any of them.
+    assert nothing_written_to_the_project_schemas(tmp_path / "build")
 
 
 def test_a_missing_extract_stops_the_spark_build_naming_the_file(generated_plan, tmp_path):
@@ -219,5 +226,4 @@ def test_a_missing_extract_stops_the_spark_build_naming_the_file(generated_plan,
 
     assert completed.returncode != 0
     assert f"[PATH_NOT_FOUND] Path does not exist: file:{raw}/claims.parquet" in completed.stdout + completed.stderr
-    schema_folder = tmp_path / "build" / "spark" / "warehouse" / f"{SPARK_SCHEMA}.db"
-    assert not schema_folder.exists() or list(schema_folder.iterdir()) == []
+    assert nothing_written_to_the_project_schemas(tmp_path / "build")
