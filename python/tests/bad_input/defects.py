@@ -1,0 +1,356 @@
+"""The bad rows of the bad-input suite: each defect, how to make it in the clean extracts, and the
+rejected_rows row it must produce. The Spark build test applies the same ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from tests.bad_input.support import Extracts
+from tests.support import AS_OF
+
+
+def appended(frame: pd.DataFrame, **row: object) -> pd.DataFrame:
+    return pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+
+
+def set_value(table: str, key: str, key_value: str, column: str, value: object) -> Callable[[Extracts], None]:
+    """A defect: ``column`` of the ``table`` rows whose ``key`` is ``key_value`` set to ``value``."""
+
+    def apply(extracts: Extracts) -> None:
+        extracts[table].loc[extracts[table][key] == key_value, column] = value
+
+    return apply
+
+
+def add_row(table: str, **row: object) -> Callable[[Extracts], None]:
+    """A defect: one more ``table`` row."""
+    return lambda extracts: extracts.__setitem__(table, appended(extracts[table], **row))
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """One bad input: how to make it, and the rejected_rows row it must produce (rule None: must not reject)."""
+
+    source_table: str
+    natural_key: str | None
+    rejection_rule: str | None
+    apply: Callable[[Extracts], None]
+    extract_rows: int = 1
+
+
+def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
+    spans = clean["enrollments"].set_index("member_id")
+    plans = clean["plans"]
+    claim = clean["claims"].iloc[0]
+    other_plan = plans.loc[plans["plan_id"] != spans.loc[cast[11], "plan_id"], "plan_id"].iloc[-1]
+
+    def members(change: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Extracts], None]:
+        return lambda extracts: extracts.__setitem__("members", change(extracts["members"]))
+
+    def span_of(member: str, **changes: object) -> dict:
+        return {**spans.loc[member].to_dict(), "member_id": member, **changes}
+
+    first_member_row = clean["members"].iloc[0].to_dict()
+    return {
+        "member_listed_twice": Quarantine(
+            "members",
+            cast[0],
+            "member_id_duplicated",
+            members(lambda m: pd.concat([m, m[m["member_id"] == cast[0]]])),
+            2,
+        ),
+        "member_without_id": Quarantine(
+            "members", None, "member_id_missing", add_row("members", **{**first_member_row, "member_id": None})
+        ),
+        "born_after_the_as_of_date": Quarantine(
+            "members",
+            cast[1],
+            "date_of_birth_after_as_of_date",
+            set_value("members", "member_id", cast[1], "date_of_birth", AS_OF + timedelta(days=1)),
+        ),
+        "older_than_120": Quarantine(
+            "members",
+            cast[2],
+            "age_over_120_on_as_of_date",
+            set_value("members", "member_id", cast[2], "date_of_birth", date(1900, 1, 1)),
+        ),
+        "date_of_birth_missing": Quarantine(
+            "members",
+            cast[3],
+            "date_of_birth_missing",
+            set_value("members", "member_id", cast[3], "date_of_birth", None),
+        ),
+        "sex_not_f_m_or_u": Quarantine(
+            "members", cast[4], "sex_unknown_value", set_value("members", "member_id", cast[4], "sex", "X")
+        ),
+        "negative_premium": Quarantine(
+            "enrollments",
+            spans.loc[cast[5], "enrollment_id"],
+            "monthly_premium_negative",
+            set_value("enrollments", "member_id", cast[5], "monthly_premium", -12.5),
+        ),
+        "coverage_ends_before_it_starts": Quarantine(
+            "enrollments",
+            spans.loc[cast[6], "enrollment_id"],
+            "coverage_end_before_coverage_start",
+            set_value(
+                "enrollments", "member_id", cast[6], "coverage_end", spans.loc[cast[6], "coverage_start"] - timedelta(1)
+            ),
+        ),
+        "plan_not_in_plans": Quarantine(
+            "enrollments",
+            spans.loc[cast[7], "enrollment_id"],
+            "plan_id_unknown",
+            set_value("enrollments", "member_id", cast[7], "plan_id", "P-NO-SUCH-PLAN"),
+        ),
+        "coverage_starts_years_ahead": Quarantine(
+            "enrollments",
+            spans.loc[cast[8], "enrollment_id"],
+            "coverage_start_out_of_range",
+            set_value("enrollments", "member_id", cast[8], "coverage_start", date(2031, 1, 1)),
+        ),
+        "span_copied_under_a_new_id": Quarantine(
+            "enrollments",
+            "E-COPY",
+            "coverage_span_duplicated",
+            add_row("enrollments", **span_of(cast[9], enrollment_id="E-COPY")),
+        ),
+        "spans_overlapping_on_the_same_plan": Quarantine(
+            "enrollments",
+            "E-OVERLAP",
+            "coverage_span_overlaps_same_plan",
+            add_row(
+                "enrollments", **span_of(cast[10], enrollment_id="E-OVERLAP", coverage_start=AS_OF - timedelta(30))
+            ),
+        ),
+        "plan_switch_overlap_is_allowed": Quarantine(
+            "enrollments",
+            "E-SWITCH",
+            None,
+            add_row(
+                "enrollments",
+                **span_of(cast[11], enrollment_id="E-SWITCH", plan_id=other_plan, coverage_start=AS_OF),
+            ),
+        ),
+        "renewal_back_to_back_on_the_same_plan_is_allowed": Quarantine(
+            "enrollments",
+            "E-RENEWED",
+            None,
+            add_row(
+                "enrollments",
+                **span_of(
+                    cast[21],
+                    enrollment_id="E-RENEWED",
+                    coverage_start=date(2023, 1, 1),
+                    coverage_end=spans.loc[cast[21], "coverage_start"] - timedelta(1),
+                ),
+            ),
+        ),
+        "spans_sharing_one_day_on_the_same_plan": Quarantine(
+            "enrollments",
+            "E-ONE-DAY",
+            "coverage_span_overlaps_same_plan",
+            add_row(
+                "enrollments",
+                **span_of(
+                    cast[22],
+                    enrollment_id="E-ONE-DAY",
+                    coverage_start=date(2023, 1, 1),
+                    coverage_end=spans.loc[cast[22], "coverage_start"],
+                ),
+            ),
+        ),
+        "bad_copy_of_a_span_leaves_the_original_valid": Quarantine(
+            "enrollments",
+            "E-BAD-COPY",
+            "monthly_premium_negative",
+            add_row("enrollments", **span_of(cast[23], enrollment_id="E-BAD-COPY", monthly_premium=-1.0)),
+        ),
+        "enrollment_of_an_unknown_member": Quarantine(
+            "enrollments",
+            "E-GHOST",
+            "member_id_unknown",
+            add_row("enrollments", **span_of(cast[12], enrollment_id="E-GHOST", member_id="M-GHOST-1")),
+        ),
+        "plan_with_negative_deductible": Quarantine(
+            "plans",
+            "P-NEGATIVE",
+            "deductible_negative",
+            add_row("plans", **{**plans.iloc[0].to_dict(), "plan_id": "P-NEGATIVE", "deductible": -500.0}),
+        ),
+        "enrollment_on_a_rejected_plan": Quarantine(
+            "enrollments",
+            spans.loc[cast[13], "enrollment_id"],
+            "plan_id_rejected",
+            set_value("enrollments", "member_id", cast[13], "plan_id", "P-NEGATIVE"),
+        ),
+        "claim_without_member": Quarantine(
+            "claims",
+            "C-NO-MEMBER",
+            "member_id_missing",
+            add_row("claims", **{**claim.to_dict(), "claim_id": "C-NO-MEMBER", "member_id": None}),
+        ),
+        "claim_of_an_unknown_member": Quarantine(
+            "claims",
+            "C-GHOST",
+            "member_id_unknown",
+            add_row("claims", **{**claim.to_dict(), "claim_id": "C-GHOST", "member_id": "M-GHOST-2"}),
+        ),
+        "claim_type_not_medical_or_pharmacy": Quarantine(
+            "claims",
+            "C-DENTAL",
+            "claim_type_unknown_value",
+            add_row("claims", **{**claim.to_dict(), "claim_id": "C-DENTAL", "claim_type": "dental"}),
+        ),
+        "claim_serviced_before_1900": Quarantine(
+            "claims",
+            "C-1899",
+            "service_date_out_of_range",
+            add_row("claims", **{**claim.to_dict(), "claim_id": "C-1899", "service_date": date(1899, 12, 31)}),
+        ),
+        "reversal_with_negative_paid_amount_is_allowed": Quarantine(
+            "claims",
+            "C-REVERSAL",
+            None,
+            add_row("claims", **{**claim.to_dict(), "claim_id": "C-REVERSAL", "paid_amount": -80.0}),
+        ),
+        "login_decades_ahead": Quarantine(
+            "portal_logins",
+            f"{cast[14]}|2099-01-01 08:00:00",
+            "login_at_out_of_range",
+            add_row("portal_logins", member_id=cast[14], login_at=datetime(2099, 1, 1, 8), channel="web"),
+        ),
+        "login_days_after_the_as_of_date_is_allowed": Quarantine(
+            "portal_logins",
+            f"{cast[14]}|2026-01-05 08:00:00",
+            None,
+            add_row("portal_logins", member_id=cast[14], login_at=datetime(2026, 1, 5, 8), channel="web"),
+        ),
+        "login_channel_not_web_or_mobile": Quarantine(
+            "portal_logins",
+            f"{cast[15]}|2025-06-01 08:00:00",
+            "channel_unknown_value",
+            add_row("portal_logins", member_id=cast[15], login_at=datetime(2025, 6, 1, 8), channel="tablet"),
+        ),
+        "email_event_type_not_sent_open_or_click": Quarantine(
+            "email_events",
+            f"{cast[16]}|CMP-X|bounce|2025-06-01 10:00:00",
+            "event_type_unknown_value",
+            add_row(
+                "email_events",
+                member_id=cast[16],
+                campaign_id="CMP-X",
+                event_type="bounce",
+                event_at=datetime(2025, 6, 1, 10),
+            ),
+        ),
+        "email_event_without_timestamp": Quarantine(
+            "email_events",
+            f"{cast[16]}|CMP-Y|open|",
+            "event_at_missing",
+            add_row("email_events", member_id=cast[16], campaign_id="CMP-Y", event_type="open", event_at=None),
+        ),
+        "call_of_an_unknown_member": Quarantine(
+            "call_center_contacts",
+            "K-GHOST",
+            "member_id_unknown",
+            add_row(
+                "call_center_contacts",
+                contact_id="K-GHOST",
+                member_id="M-GHOST-3",
+                contact_at=datetime(2025, 6, 1, 9),
+                reason="billing",
+            ),
+        ),
+        "call_without_contact_id": Quarantine(
+            "call_center_contacts",
+            None,
+            "contact_id_missing",
+            add_row(
+                "call_center_contacts",
+                contact_id=None,
+                member_id=cast[17],
+                contact_at=datetime(2025, 6, 1, 9),
+                reason="billing",
+            ),
+        ),
+    }
+
+
+PARQUET_DEFECTS = (
+    "member_listed_twice",
+    "member_without_id",
+    "born_after_the_as_of_date",
+    "older_than_120",
+    "date_of_birth_missing",
+    "sex_not_f_m_or_u",
+    "negative_premium",
+    "coverage_ends_before_it_starts",
+    "plan_not_in_plans",
+    "coverage_starts_years_ahead",
+    "span_copied_under_a_new_id",
+    "spans_overlapping_on_the_same_plan",
+    "plan_switch_overlap_is_allowed",
+    "renewal_back_to_back_on_the_same_plan_is_allowed",
+    "spans_sharing_one_day_on_the_same_plan",
+    "bad_copy_of_a_span_leaves_the_original_valid",
+    "enrollment_of_an_unknown_member",
+    "plan_with_negative_deductible",
+    "enrollment_on_a_rejected_plan",
+    "claim_without_member",
+    "claim_of_an_unknown_member",
+    "claim_type_not_medical_or_pharmacy",
+    "claim_serviced_before_1900",
+    "reversal_with_negative_paid_amount_is_allowed",
+    "login_decades_ahead",
+    "login_days_after_the_as_of_date_is_allowed",
+    "login_channel_not_web_or_mobile",
+    "email_event_type_not_sent_open_or_click",
+    "email_event_without_timestamp",
+    "call_of_an_unknown_member",
+    "call_without_contact_id",
+)
+
+
+CSV_DEFECTS = (
+    "date_of_birth_not_a_date",
+    "premium_with_a_decimal_comma",
+    "login_time_in_words",
+    "paid_amount_not_a_number",
+)
+
+
+def csv_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
+    enrollment = clean["enrollments"].loc[clean["enrollments"]["member_id"] == cast[19], "enrollment_id"].iloc[0]
+    claim = clean["claims"].iloc[0].to_dict()
+
+    return {
+        "date_of_birth_not_a_date": Quarantine(
+            "members",
+            cast[18],
+            "date_of_birth_unparseable",
+            set_value("members", "member_id", cast[18], "date_of_birth", "1985-13-45"),
+        ),
+        "premium_with_a_decimal_comma": Quarantine(
+            "enrollments",
+            enrollment,
+            "monthly_premium_unparseable",
+            set_value("enrollments", "enrollment_id", enrollment, "monthly_premium", "12,50"),
+        ),
+        "login_time_in_words": Quarantine(
+            "portal_logins",
+            f"{cast[20]}|yesterday",
+            "login_at_unparseable",
+            add_row("portal_logins", member_id=cast[20], login_at="yesterday", channel="web"),
+        ),
+        "paid_amount_not_a_number": Quarantine(
+            "claims",
+            "C-NAN",
+            "paid_amount_unparseable",
+            add_row("claims", **{**claim, "claim_id": "C-NAN", "paid_amount": "n/a"}),
+        ),
+    }

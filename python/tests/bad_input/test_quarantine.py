@@ -1,0 +1,118 @@
+"""Bad rows in Parquet extracts are quarantined, not fatal: every defect of defects.PARQUET_DEFECTS at once
+(they touch different members and rows) in one build, which completes, warns and still reconciles; each row
+lands in rejected_rows under the rule it breaks and member_status says what became of its member."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.bad_input.defects import PARQUET_DEFECTS, Quarantine, parquet_defects
+from tests.bad_input.support import RECONCILED_TABLES, nodes_with_status, rejected, status_of, write_extracts
+from tests.support import BuildResult, query, run_build
+
+pytestmark = pytest.mark.end_to_end
+
+
+@pytest.fixture(scope="module")
+def quarantined(clean, cast, tmp_path_factory) -> tuple[Path, BuildResult, dict[str, Quarantine]]:
+    """Every Parquet defect at once: they touch different members and rows."""
+    defects = parquet_defects(clean, cast)
+    extracts = {table: frame.copy() for table, frame in clean.items()}
+    for defect in defects.values():
+        defect.apply(extracts)
+    workdir = tmp_path_factory.mktemp("quarantined")
+    result = run_build(workdir, write_extracts(extracts, workdir / "raw"))
+    return workdir, result, defects
+
+
+def test_a_build_with_bad_rows_completes_warns_and_still_reconciles(quarantined):
+    workdir, result, _ = quarantined
+
+    assert result.returncode == 0, result.output[-4000:]
+    assert nodes_with_status(result, "warn") == {"no_extract_row_is_rejected"}
+    assert {f"{table}_extract_rows_are_used_or_rejected" for table in RECONCILED_TABLES} <= nodes_with_status(
+        result, "pass"
+    )
+    assert query(workdir, "select count(*) as n from member_features").loc[0, "n"] > 200
+
+
+@pytest.mark.parametrize("name", PARQUET_DEFECTS)
+def test_bad_row_is_quarantined_under_the_rule_it_breaks(quarantined, name):
+    workdir, _, defects = quarantined
+    defect = defects[name]
+
+    rows = rejected(workdir, defect.source_table, defect.natural_key)
+
+    if defect.rejection_rule is None:
+        assert rows.empty
+    else:
+        assert rows.to_dict("records") == [
+            {"rejection_rule": defect.rejection_rule, "extract_rows": defect.extract_rows}
+        ]
+
+
+def test_rejected_rows_keep_the_original_values(quarantined, cast):
+    workdir, _, _ = quarantined
+    original = query(
+        workdir,
+        f"select original_values from rejected_rows where source_table = 'members' and natural_key = '{cast[4]}'",
+    ).loc[0, "original_values"]
+
+    assert f'"member_id":"{cast[4]}"' in original
+    assert '"sex":"X"' in original
+
+
+def test_rejected_members_and_coverage_are_accounted_for_in_member_status(quarantined, cast):
+    workdir, _, _ = quarantined
+
+    assert status_of(workdir, cast[0]) == ("rejected", "member_id_duplicated", "members")
+    assert status_of(workdir, cast[5]) == ("rejected", "monthly_premium_negative", "enrollments")
+    assert status_of(workdir, cast[9]) == ("rejected", "coverage_span_duplicated", "enrollments")
+    assert status_of(workdir, cast[10]) == ("rejected", "coverage_span_overlaps_same_plan", "enrollments")
+    assert status_of(workdir, cast[13]) == ("rejected", "plan_id_rejected", "enrollments")
+    assert status_of(workdir, cast[22]) == ("rejected", "coverage_span_overlaps_same_plan", "enrollments")
+    for member in (cast[11], cast[14], cast[21], cast[23]):
+        assert status_of(workdir, member) == ("segmented", None, None)
+
+
+def test_member_ids_found_only_in_other_extracts_are_listed_as_unknown(quarantined):
+    workdir, _, _ = quarantined
+
+    unknown = query(
+        workdir,
+        "select member_id, status, rejection_rule, rejected_in from member_status where not in_members_extract "
+        "order by member_id",
+    )
+
+    assert unknown.to_dict("records") == [
+        {
+            "member_id": "M-GHOST-1",
+            "status": "rejected",
+            "rejection_rule": "member_id_unknown",
+            "rejected_in": "enrollments",
+        },
+        {
+            "member_id": "M-GHOST-2",
+            "status": "rejected",
+            "rejection_rule": "member_id_unknown",
+            "rejected_in": "claims",
+        },
+        {
+            "member_id": "M-GHOST-3",
+            "status": "rejected",
+            "rejection_rule": "member_id_unknown",
+            "rejected_in": "call_center_contacts",
+        },
+    ]
+
+
+def test_every_member_of_the_extract_has_exactly_one_status(quarantined, clean):
+    workdir, _, _ = quarantined
+    statuses = query(workdir, "select member_id, status from member_status where in_members_extract")
+
+    assert sorted(statuses["member_id"]) == sorted(clean["members"]["member_id"])
+    assert (statuses["status"] == "segmented").sum() == query(workdir, "select count(*) as n from member_segments").loc[
+        0, "n"
+    ]
