@@ -57,8 +57,9 @@ def history(workdir: Path, table: str) -> pd.DataFrame:
 
 
 def warning_statuses(run_results: dict) -> dict[str, str]:
+    """Status of each drift warning; a test's unique_id is test.<project>.<name>.<hash of its arguments>."""
     return {
-        name: next(r["status"] for r in run_results["results"] if r["unique_id"].split(".")[-1] == name)
+        name: next(r["status"] for r in run_results["results"] if r["unique_id"].split(".")[2] == name)
         for name in DRIFT_WARNINGS
     }
 
@@ -225,7 +226,7 @@ def test_drift_warnings_fire_on_a_shifted_population_and_name_what_fired(shifted
 
     assert warning_statuses(run_results) == dict.fromkeys(DRIFT_WARNINGS, "warn")
     assert set(failed_nodes(run_results)) == {
-        result["unique_id"] for result in run_results["results"] if result["unique_id"].split(".")[-1] in DRIFT_WARNINGS
+        result["unique_id"] for result in run_results["results"] if result["unique_id"].split(".")[2] in DRIFT_WARNINGS
     }
     assert drift["needs_review"].tolist() == [False, False, True]
     assert drift["persona_change_share"].iloc[2] > 0.2
