@@ -1,6 +1,5 @@
-{#- Audited attributes, and those whose differences are by design because the question clusters on a feature
-    they derive from or are bound up with (var fairness_attribute_inputs). -#}
-{%- set audited_attributes = ['age_band', 'sex', 'preferred_language', 'state', 'metal_tier'] -%}
+{#- The audited attributes (int_member_outcomes_counted_by_audited_group) whose differences are by design because
+    the question clusters on a feature they derive from or are bound up with (var fairness_attribute_inputs). -#}
 {%- set clustered_features = segmentation_question_settings()['features'] -%}
 {%- set by_design_attributes = [] -%}
 {%- for attribute, inputs in var('fairness_attribute_inputs').items() -%}
@@ -19,102 +18,10 @@ member_outreach as (
 
 ),
 
-member_features as (
+cell_counts as (
 
-    select * from {{ ref('member_features') }}
-
-),
-
-members as (
-
-    select * from {{ ref('int_members_validated') }}
-    where rejection_rule is null
-
-),
-
-current_enrollments as (
-
-    select * from {{ ref('int_enrollments_active_on_as_of_date') }}
-
-),
-
-member_profiles as (
-
-    -- Per member, every audited attribute and both outcomes: the persona its segment matched (whether or not
-    -- it passed review) and the action it gets (null while in review).
-    select
-        member_outreach.member_id,
-        {{ aca_age_band('member_features.age') }} as age_band,
-        coalesce(members.sex, 'unknown') as sex,
-        coalesce(members.preferred_language, 'unknown') as preferred_language,
-        coalesce(members.state, 'unknown') as state,
-        coalesce(current_enrollments.metal_tier, 'unknown') as metal_tier,
-        member_outreach.matched_persona,
-        member_outreach.recommended_action
-
-    from member_outreach
-    inner join member_features on member_outreach.member_id = member_features.member_id
-    left join members on member_outreach.member_id = members.member_id
-    left join current_enrollments on member_outreach.member_id = current_enrollments.member_id
-
-),
-
-profile_counts as (
-
-    -- Members per combination of attributes and outcomes: a few thousand rows at most, whatever the plan's
-    -- size, so everything below works on this instead of on one row per member and attribute.
-    select
-        age_band,
-        sex,
-        preferred_language,
-        state,
-        metal_tier,
-        matched_persona,
-        recommended_action,
-        count(*) as profile_members
-
-    from member_profiles
-    group by age_band, sex, preferred_language, state, metal_tier, matched_persona, recommended_action
-
-),
-
-group_counts as (
-
-    -- One row per combination and audited attribute.
-    {% for attribute in audited_attributes %}
-        select
-            '{{ attribute }}' as attribute,  -- noqa: RF04
-            cast({{ attribute }} as {{ dbt.type_string() }}) as attribute_value,
-            matched_persona,
-            recommended_action,
-            profile_members
-        from profile_counts
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-outcome_counts as (
-
-    -- The persona a member's segment matched (whether or not it passed review), and the action they get.
-    select
-        attribute,
-        attribute_value,
-        'persona' as outcome_type,
-        matched_persona as outcome,
-        profile_members
-    from group_counts
-
-    union all
-
-    select
-        attribute,
-        attribute_value,
-        'recommended_action' as outcome_type,
-        recommended_action as outcome,
-        profile_members
-    from group_counts
-    where recommended_action is not null
+    -- Members of each audited group with each outcome (only the outcomes the group has members with).
+    select * from {{ ref('int_member_outcomes_counted_by_audited_group') }}
 
 ),
 
@@ -151,27 +58,15 @@ outcome_totals as (
 
 group_totals as (
 
+    -- Every member has a persona outcome, so a group's persona counts add up to its members.
     select
         attribute,
         attribute_value,
-        cast(sum(profile_members) as {{ dbt.type_bigint() }}) as group_members
+        cast(sum(outcome_members) as {{ dbt.type_bigint() }}) as group_members
 
-    from group_counts
+    from cell_counts
+    where outcome_type = 'persona'
     group by attribute, attribute_value
-
-),
-
-cell_counts as (
-
-    select
-        outcome_type,
-        outcome,
-        attribute,
-        attribute_value,
-        cast(sum(profile_members) as {{ dbt.type_bigint() }}) as outcome_members
-
-    from outcome_counts
-    group by outcome_type, outcome, attribute, attribute_value
 
 ),
 

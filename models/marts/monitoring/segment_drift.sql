@@ -39,13 +39,16 @@ drift_runs as (
 
 ),
 
-segment_members as (
+segment_shares as (
 
-    -- Members and their mean distance to the centroid per segment, in the drift runs and the runs before them.
+    -- Members, their share of the run's members and their mean distance to the centroid per segment, in the
+    -- drift runs and the runs before them.
     select
         member_segment_history.as_of_date,
         member_segment_history.segment_id,
         count(*) as member_count,
+        cast(count(*) as {{ type_double() }})
+        / sum(count(*)) over (partition by member_segment_history.as_of_date) as member_share,
         cast(avg(member_segment_history.distance_to_centroid) as {{ type_double() }}) as mean_distance_to_centroid
 
     from member_segment_history
@@ -53,16 +56,6 @@ segment_members as (
         member_segment_history.as_of_date in (select drift_runs.as_of_date from drift_runs)
         or member_segment_history.as_of_date in (select drift_runs.previous_as_of_date from drift_runs)
     group by member_segment_history.as_of_date, member_segment_history.segment_id
-
-),
-
-segment_shares as (
-
-    select
-        *,
-        cast(member_count as {{ type_double() }}) / sum(member_count) over (partition by as_of_date) as member_share
-
-    from segment_members
 
 ),
 
