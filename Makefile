@@ -102,10 +102,13 @@ bench-scaling: $(BIN)/.spark-installed ## Time per layer of the build: DuckDB at
 	$(BIN)/python -m segmentation_tools.bench.scaling --engine duckdb
 	$(BIN)/python -m segmentation_tools.bench.scaling --engine spark
 
-lint: $(BIN)/.installed ## sqlfluff on the SQL (models, tests, analyses), ruff check and format check
+# dbt-score reads target/manifest.json, which dbt parse writes; its thresholds are in pyproject.toml.
+lint: $(BIN)/.installed ## sqlfluff on the SQL, ruff check and format check, dbt-score on the dbt project's metadata
 	$(BIN)/sqlfluff lint $(SQL_PATHS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt-score lint
 
 format: $(BIN)/.installed ## Apply sqlfluff's and ruff's fixes and formatting
 	$(BIN)/sqlfluff fix $(SQL_PATHS)
