@@ -1,7 +1,7 @@
 {#- Building blocks of the rejection_rule CASE of the int_<table>_validated models. Each renders WHEN branches
     whose rule is named <extract column>_<problem>; a model lists them in the order it checks them, so a row's
     rejection_rule is the first rule it breaks. The raw value comes from extract_row, which keeps a value that
-    did not parse. The README lists every rule. The conditions are deliberately plain comparisons: they run
+    did not parse. docs/QUALITY_AND_PHI.md lists every rule. The conditions are deliberately plain comparisons: they run
     on every row of extracts with millions of rows. -#}
 
 {% macro reject_blank(column) -%}

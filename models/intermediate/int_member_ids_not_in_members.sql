@@ -1,9 +1,4 @@
-{%- set event_aggregates = {
-    'claims': 'int_claims_aggregated_to_members',
-    'portal_logins': 'int_portal_logins_aggregated_to_members',
-    'email_events': 'int_email_opens_aggregated_to_members',
-    'call_center_contacts': 'int_call_center_contacts_aggregated_to_members',
-} -%}
+{%- set event_aggregates = event_extract_aggregates() -%}
 
 with
 

@@ -128,6 +128,7 @@ def test_scaling_sums_node_times_by_layer_of_the_data_flow():
                 node("model.p.int_a", "models/intermediate/int_a.sql"),
                 node("model.p.member_features", "models/marts/features/member_features.sql"),
                 node("model.p.segment_centroids", "models/marts/segments/segment_centroids.py"),
+                node("model.p.int_members_sampled_for_fit", "models/intermediate/int_members_sampled_for_fit.sql"),
                 node("model.p.member_outreach", "models/marts/outreach/member_outreach.sql"),
             ]
         )
@@ -136,7 +137,8 @@ def test_scaling_sums_node_times_by_layer_of_the_data_flow():
         "model.p.stg_a": 1.0,
         "model.p.int_a": 2.0,
         "model.p.member_features": 4.0,
-        "model.p.segment_centroids": 8.0,
+        "model.p.segment_centroids": 7.5,
+        "model.p.int_members_sampled_for_fit": 0.5,
         "model.p.member_outreach": 16.0,
         "seed.p.personas": 32.0,
         "test.p.not_null_x": 64.0,

@@ -39,6 +39,12 @@ LAYERS = {
     "segments": "segments: fit sample, fit, assign every member, run record",
 }
 DOWNSTREAM = "downstream marts: outreach, fairness, quality, history, monitoring"
+# Intermediate helpers of a later layer, counted with the layer they serve rather than with the extracts'.
+LAYER_OF_MODEL = {
+    "int_members_sampled_for_fit": LAYERS["segments"],
+    "int_segmentation_runs_paired": DOWNSTREAM,
+    "int_member_outcomes_counted_by_audited_group": DOWNSTREAM,
+}
 KIND_LABELS = {"seed": "seeds", "test": "data tests", "unit_test": "unit tests"}
 ROWS = [*dict.fromkeys(LAYERS.values()), DOWNSTREAM, *KIND_LABELS.values()]
 
@@ -50,8 +56,10 @@ def seconds_by_layer(run_results: dict, manifest: dict) -> dict[str, float]:
         unique_id = result["unique_id"]
         kind = node_kind(unique_id)
         if kind == "model":
-            folder = Path(manifest["nodes"][unique_id]["original_file_path"]).parts[1:-1]
-            layer = next((LAYERS[part] for part in folder if part in LAYERS), DOWNSTREAM)
+            path = Path(manifest["nodes"][unique_id]["original_file_path"])
+            layer = LAYER_OF_MODEL.get(path.stem) or next(
+                (LAYERS[part] for part in path.parts[1:-1] if part in LAYERS), DOWNSTREAM
+            )
             totals[layer] += result["execution_time"]
         elif kind in KIND_LABELS:
             totals[KIND_LABELS[kind]] += result["execution_time"]
