@@ -17,20 +17,9 @@ member_segment_history as (
 
 ),
 
-compared_runs as (
-
-    select
-        as_of_date,
-        previous_as_of_date
-
-    from int_segmentation_runs_paired
-    where previous_as_of_date is not null
-
-),
-
 run_members as (
 
-    -- The members of each compared run and of the run before it.
+    -- The members of each compared run and of the run before it (a first run is compared with nothing).
     select
         compared_runs.as_of_date,
         compared_runs.previous_as_of_date,
@@ -39,9 +28,10 @@ run_members as (
         member_segment_history.persona,
         member_segment_history.as_of_date = compared_runs.as_of_date as in_compared_run
 
-    from compared_runs
+    from int_segmentation_runs_paired as compared_runs
     inner join member_segment_history
         on member_segment_history.as_of_date in (compared_runs.as_of_date, compared_runs.previous_as_of_date)
+    where compared_runs.previous_as_of_date is not null
 
 ),
 
