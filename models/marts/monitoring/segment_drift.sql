@@ -35,7 +35,6 @@ drift_runs as (
         previous_as_of_date
 
     from int_segmentation_runs_paired
-    where {{ as_of_date() }} in (as_of_date, previous_as_of_date)
 
 ),
 

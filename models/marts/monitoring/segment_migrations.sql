@@ -17,69 +17,54 @@ member_segment_history as (
 
 ),
 
-compared_runs as (
+run_members as (
 
-    select
-        as_of_date,
-        previous_as_of_date
-
-    from int_segmentation_runs_paired
-    where
-        previous_as_of_date is not null
-        and {{ as_of_date() }} in (as_of_date, previous_as_of_date)
-
-),
-
-later_members as (
-
+    -- The members of each compared run and of the run before it (a first run is compared with nothing).
     select
         compared_runs.as_of_date,
         compared_runs.previous_as_of_date,
         member_segment_history.member_id,
         member_segment_history.segment_id,
-        member_segment_history.persona
+        member_segment_history.persona,
+        member_segment_history.as_of_date = compared_runs.as_of_date as in_compared_run
 
-    from compared_runs
-    inner join member_segment_history on compared_runs.as_of_date = member_segment_history.as_of_date
-
-),
-
-earlier_members as (
-
-    select
-        compared_runs.as_of_date,
-        compared_runs.previous_as_of_date,
-        member_segment_history.member_id,
-        member_segment_history.segment_id,
-        member_segment_history.persona
-
-    from compared_runs
-    inner join member_segment_history on compared_runs.previous_as_of_date = member_segment_history.as_of_date
+    from int_segmentation_runs_paired as compared_runs
+    inner join member_segment_history
+        on member_segment_history.as_of_date in (compared_runs.as_of_date, compared_runs.previous_as_of_date)
+    where compared_runs.previous_as_of_date is not null
 
 ),
 
 member_moves as (
 
+    -- One row per member of either run: the segment they came from and the one they are in (null where absent).
+    select
+        as_of_date,
+        previous_as_of_date,
+        member_id,
+        max(case when not in_compared_run then segment_id end) as from_segment_id,
+        max(case when not in_compared_run then persona end) as from_persona,
+        max(case when in_compared_run then segment_id end) as to_segment_id,
+        max(case when in_compared_run then persona end) as to_persona
+
+    from run_members
+    group by as_of_date, previous_as_of_date, member_id
+
+),
+
+member_migrations as (
+
     -- Entered: segmented now, not in the previous run (newly covered); left: the reverse (coverage ended).
     select
-        earlier_members.segment_id as from_segment_id,
-        earlier_members.persona as from_persona,
-        later_members.segment_id as to_segment_id,
-        later_members.persona as to_persona,
-        coalesce(later_members.as_of_date, earlier_members.as_of_date) as as_of_date,
-        coalesce(later_members.previous_as_of_date, earlier_members.previous_as_of_date) as previous_as_of_date,
+        *,
         case
-            when earlier_members.member_id is null then 'entered'
-            when later_members.member_id is null then 'left'
-            when earlier_members.segment_id = later_members.segment_id then 'stayed'
+            when from_segment_id is null then 'entered'
+            when to_segment_id is null then 'left'
+            when from_segment_id = to_segment_id then 'stayed'
             else 'moved'
         end as migration
 
-    from later_members
-    full outer join earlier_members
-        on
-            later_members.as_of_date = earlier_members.as_of_date
-            and later_members.member_id = earlier_members.member_id
+    from member_moves
 
 ),
 
@@ -95,7 +80,7 @@ migration_counts as (
         to_persona,
         count(*) as member_count
 
-    from member_moves
+    from member_migrations
     group by as_of_date, previous_as_of_date, migration, from_segment_id, from_persona, to_segment_id, to_persona
 
 ),

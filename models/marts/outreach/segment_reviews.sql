@@ -8,8 +8,7 @@ segment_centroids as (
 
 personas as (
 
-    select * from {{ ref('personas') }}
-    where segmentation_question = {{ segmentation_question() }}
+    select * from {{ ref('int_personas_filtered_to_question') }}
 
 ),
 

@@ -129,18 +129,22 @@ def fit_segment_centroids(
     )
 
 
-def score_with_previous_centroids(
+def refresh_segment_centroids(
     members: pd.DataFrame,
     personas: pd.DataFrame,
     persona_profiles: pd.DataFrame,
     settings: SegmentationSettings,
     previous: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The previous run's model, unchanged (scaling, centroids, segment ids), dated for this run.
+    """segment_centroids for this as-of date in the configured refresh mode, given the previous run's
+    segment_centroids rows (None on the first run).
 
-    Members are then assigned with exactly the previous run's scaling and centroids, so a member whose
-    features did not change keeps their segment. The persona profile targets come from today's seeds.
+    refit: fit_segment_centroids. score: the previous run's model, unchanged (scaling, centroids, segment ids),
+    dated for this run. Members are then assigned with exactly the previous run's scaling and centroids, so a
+    member whose features did not change keeps their segment. The persona profile targets come from today's seeds.
     """
+    if settings.refresh_mode != "score":
+        return fit_segment_centroids(members, personas, persona_profiles, settings, previous)
     if previous is None:
         raise SegmentationHistoryError(
             f"var refresh_mode is score, but segment_centroid_history holds no earlier run of question "
@@ -171,20 +175,6 @@ def score_with_previous_centroids(
         refresh_mode="score",
         centroids_from=_run_date(previous),
     )
-
-
-def refresh_segment_centroids(
-    members: pd.DataFrame,
-    personas: pd.DataFrame,
-    persona_profiles: pd.DataFrame,
-    settings: SegmentationSettings,
-    previous: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """segment_centroids for this as-of date in the configured refresh mode (refit or score), given the previous
-    run's segment_centroids rows (None on the first run)."""
-    if settings.refresh_mode == "score":
-        return score_with_previous_centroids(members, personas, persona_profiles, settings, previous)
-    return fit_segment_centroids(members, personas, persona_profiles, settings, previous)
 
 
 def model_mismatch(previous: pd.DataFrame, settings: SegmentationSettings) -> str | None:

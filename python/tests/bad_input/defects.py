@@ -42,6 +42,11 @@ class Quarantine:
     extract_rows: int = 1
 
 
+def member_value(member: str, column: str, value: object, rule: str) -> Quarantine:
+    """A defect in the member's row: ``column`` set to ``value``, rejected by ``rule``."""
+    return Quarantine("members", member, rule, set_value("members", "member_id", member, column, value))
+
+
 def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
     spans = clean["enrollments"].set_index("member_id")
     plans = clean["plans"]
@@ -53,6 +58,21 @@ def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
 
     def span_of(member: str, **changes: object) -> dict:
         return {**spans.loc[member].to_dict(), "member_id": member, **changes}
+
+    def span_value(member: str, column: str, value: object, rule: str) -> Quarantine:
+        """A defect in the member's only coverage span: ``column`` set to ``value``."""
+        key = spans.loc[member, "enrollment_id"]
+        return Quarantine("enrollments", key, rule, set_value("enrollments", "member_id", member, column, value))
+
+    def span_copy(member: str, enrollment_id: str, rule: str | None, **changes: object) -> Quarantine:
+        """One more coverage span: the member's copied under ``enrollment_id``, with ``changes``."""
+        copy = span_of(member, enrollment_id=enrollment_id, **changes)
+        return Quarantine("enrollments", enrollment_id, rule, add_row("enrollments", **copy))
+
+    def claim_copy(claim_id: str, rule: str | None, **changes: object) -> Quarantine:
+        """One more claim line: the first one copied under ``claim_id``, with ``changes``."""
+        copy = {**claim.to_dict(), "claim_id": claim_id, **changes}
+        return Quarantine("claims", claim_id, rule, add_row("claims", **copy))
 
     first_member_row = clean["members"].iloc[0].to_dict()
     return {
@@ -66,158 +86,62 @@ def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
         "member_without_id": Quarantine(
             "members", None, "member_id_missing", add_row("members", **{**first_member_row, "member_id": None})
         ),
-        "born_after_the_as_of_date": Quarantine(
-            "members",
-            cast[1],
-            "date_of_birth_after_as_of_date",
-            set_value("members", "member_id", cast[1], "date_of_birth", AS_OF + timedelta(days=1)),
+        "born_after_the_as_of_date": member_value(
+            cast[1], "date_of_birth", AS_OF + timedelta(days=1), "date_of_birth_after_as_of_date"
         ),
-        "older_than_120": Quarantine(
-            "members",
-            cast[2],
-            "age_over_120_on_as_of_date",
-            set_value("members", "member_id", cast[2], "date_of_birth", date(1900, 1, 1)),
-        ),
-        "date_of_birth_missing": Quarantine(
-            "members",
-            cast[3],
-            "date_of_birth_missing",
-            set_value("members", "member_id", cast[3], "date_of_birth", None),
-        ),
-        "sex_not_f_m_or_u": Quarantine(
-            "members", cast[4], "sex_unknown_value", set_value("members", "member_id", cast[4], "sex", "X")
-        ),
-        "negative_premium": Quarantine(
-            "enrollments",
-            spans.loc[cast[5], "enrollment_id"],
-            "monthly_premium_negative",
-            set_value("enrollments", "member_id", cast[5], "monthly_premium", -12.5),
-        ),
-        "coverage_ends_before_it_starts": Quarantine(
-            "enrollments",
-            spans.loc[cast[6], "enrollment_id"],
+        "older_than_120": member_value(cast[2], "date_of_birth", date(1900, 1, 1), "age_over_120_on_as_of_date"),
+        "date_of_birth_missing": member_value(cast[3], "date_of_birth", None, "date_of_birth_missing"),
+        "sex_not_f_m_or_u": member_value(cast[4], "sex", "X", "sex_unknown_value"),
+        "negative_premium": span_value(cast[5], "monthly_premium", -12.5, "monthly_premium_negative"),
+        "coverage_ends_before_it_starts": span_value(
+            cast[6],
+            "coverage_end",
+            spans.loc[cast[6], "coverage_start"] - timedelta(1),
             "coverage_end_before_coverage_start",
-            set_value(
-                "enrollments", "member_id", cast[6], "coverage_end", spans.loc[cast[6], "coverage_start"] - timedelta(1)
-            ),
         ),
-        "plan_not_in_plans": Quarantine(
-            "enrollments",
-            spans.loc[cast[7], "enrollment_id"],
-            "plan_id_unknown",
-            set_value("enrollments", "member_id", cast[7], "plan_id", "P-NO-SUCH-PLAN"),
+        "plan_not_in_plans": span_value(cast[7], "plan_id", "P-NO-SUCH-PLAN", "plan_id_unknown"),
+        "coverage_starts_years_ahead": span_value(
+            cast[8], "coverage_start", date(2031, 1, 1), "coverage_start_out_of_range"
         ),
-        "coverage_starts_years_ahead": Quarantine(
-            "enrollments",
-            spans.loc[cast[8], "enrollment_id"],
-            "coverage_start_out_of_range",
-            set_value("enrollments", "member_id", cast[8], "coverage_start", date(2031, 1, 1)),
+        "span_copied_under_a_new_id": span_copy(cast[9], "E-COPY", "coverage_span_duplicated"),
+        "spans_overlapping_on_the_same_plan": span_copy(
+            cast[10], "E-OVERLAP", "coverage_span_overlaps_same_plan", coverage_start=AS_OF - timedelta(30)
         ),
-        "span_copied_under_a_new_id": Quarantine(
-            "enrollments",
-            "E-COPY",
-            "coverage_span_duplicated",
-            add_row("enrollments", **span_of(cast[9], enrollment_id="E-COPY")),
+        "plan_switch_overlap_is_allowed": span_copy(
+            cast[11], "E-SWITCH", None, plan_id=other_plan, coverage_start=AS_OF
         ),
-        "spans_overlapping_on_the_same_plan": Quarantine(
-            "enrollments",
-            "E-OVERLAP",
-            "coverage_span_overlaps_same_plan",
-            add_row(
-                "enrollments", **span_of(cast[10], enrollment_id="E-OVERLAP", coverage_start=AS_OF - timedelta(30))
-            ),
-        ),
-        "plan_switch_overlap_is_allowed": Quarantine(
-            "enrollments",
-            "E-SWITCH",
-            None,
-            add_row(
-                "enrollments",
-                **span_of(cast[11], enrollment_id="E-SWITCH", plan_id=other_plan, coverage_start=AS_OF),
-            ),
-        ),
-        "renewal_back_to_back_on_the_same_plan_is_allowed": Quarantine(
-            "enrollments",
+        "renewal_back_to_back_on_the_same_plan_is_allowed": span_copy(
+            cast[21],
             "E-RENEWED",
             None,
-            add_row(
-                "enrollments",
-                **span_of(
-                    cast[21],
-                    enrollment_id="E-RENEWED",
-                    coverage_start=date(2023, 1, 1),
-                    coverage_end=spans.loc[cast[21], "coverage_start"] - timedelta(1),
-                ),
-            ),
+            coverage_start=date(2023, 1, 1),
+            coverage_end=spans.loc[cast[21], "coverage_start"] - timedelta(1),
         ),
-        "spans_sharing_one_day_on_the_same_plan": Quarantine(
-            "enrollments",
+        "spans_sharing_one_day_on_the_same_plan": span_copy(
+            cast[22],
             "E-ONE-DAY",
             "coverage_span_overlaps_same_plan",
-            add_row(
-                "enrollments",
-                **span_of(
-                    cast[22],
-                    enrollment_id="E-ONE-DAY",
-                    coverage_start=date(2023, 1, 1),
-                    coverage_end=spans.loc[cast[22], "coverage_start"],
-                ),
-            ),
+            coverage_start=date(2023, 1, 1),
+            coverage_end=spans.loc[cast[22], "coverage_start"],
         ),
-        "bad_copy_of_a_span_leaves_the_original_valid": Quarantine(
-            "enrollments",
-            "E-BAD-COPY",
-            "monthly_premium_negative",
-            add_row("enrollments", **span_of(cast[23], enrollment_id="E-BAD-COPY", monthly_premium=-1.0)),
+        "bad_copy_of_a_span_leaves_the_original_valid": span_copy(
+            cast[23], "E-BAD-COPY", "monthly_premium_negative", monthly_premium=-1.0
         ),
-        "enrollment_of_an_unknown_member": Quarantine(
-            "enrollments",
-            "E-GHOST",
-            "member_id_unknown",
-            add_row("enrollments", **span_of(cast[12], enrollment_id="E-GHOST", member_id="M-GHOST-1")),
-        ),
+        "enrollment_of_an_unknown_member": span_copy(cast[12], "E-GHOST", "member_id_unknown", member_id="M-GHOST-1"),
         "plan_with_negative_deductible": Quarantine(
             "plans",
             "P-NEGATIVE",
             "deductible_negative",
             add_row("plans", **{**plans.iloc[0].to_dict(), "plan_id": "P-NEGATIVE", "deductible": -500.0}),
         ),
-        "enrollment_on_a_rejected_plan": Quarantine(
-            "enrollments",
-            spans.loc[cast[13], "enrollment_id"],
-            "plan_id_rejected",
-            set_value("enrollments", "member_id", cast[13], "plan_id", "P-NEGATIVE"),
+        "enrollment_on_a_rejected_plan": span_value(cast[13], "plan_id", "P-NEGATIVE", "plan_id_rejected"),
+        "claim_without_member": claim_copy("C-NO-MEMBER", "member_id_missing", member_id=None),
+        "claim_of_an_unknown_member": claim_copy("C-GHOST", "member_id_unknown", member_id="M-GHOST-2"),
+        "claim_type_not_medical_or_pharmacy": claim_copy("C-DENTAL", "claim_type_unknown_value", claim_type="dental"),
+        "claim_serviced_before_1900": claim_copy(
+            "C-1899", "service_date_out_of_range", service_date=date(1899, 12, 31)
         ),
-        "claim_without_member": Quarantine(
-            "claims",
-            "C-NO-MEMBER",
-            "member_id_missing",
-            add_row("claims", **{**claim.to_dict(), "claim_id": "C-NO-MEMBER", "member_id": None}),
-        ),
-        "claim_of_an_unknown_member": Quarantine(
-            "claims",
-            "C-GHOST",
-            "member_id_unknown",
-            add_row("claims", **{**claim.to_dict(), "claim_id": "C-GHOST", "member_id": "M-GHOST-2"}),
-        ),
-        "claim_type_not_medical_or_pharmacy": Quarantine(
-            "claims",
-            "C-DENTAL",
-            "claim_type_unknown_value",
-            add_row("claims", **{**claim.to_dict(), "claim_id": "C-DENTAL", "claim_type": "dental"}),
-        ),
-        "claim_serviced_before_1900": Quarantine(
-            "claims",
-            "C-1899",
-            "service_date_out_of_range",
-            add_row("claims", **{**claim.to_dict(), "claim_id": "C-1899", "service_date": date(1899, 12, 31)}),
-        ),
-        "reversal_with_negative_paid_amount_is_allowed": Quarantine(
-            "claims",
-            "C-REVERSAL",
-            None,
-            add_row("claims", **{**claim.to_dict(), "claim_id": "C-REVERSAL", "paid_amount": -80.0}),
-        ),
+        "reversal_with_negative_paid_amount_is_allowed": claim_copy("C-REVERSAL", None, paid_amount=-80.0),
         "login_decades_ahead": Quarantine(
             "portal_logins",
             f"{cast[14]}|2099-01-01 08:00:00",
@@ -329,12 +253,7 @@ def csv_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
     claim = clean["claims"].iloc[0].to_dict()
 
     return {
-        "date_of_birth_not_a_date": Quarantine(
-            "members",
-            cast[18],
-            "date_of_birth_unparseable",
-            set_value("members", "member_id", cast[18], "date_of_birth", "1985-13-45"),
-        ),
+        "date_of_birth_not_a_date": member_value(cast[18], "date_of_birth", "1985-13-45", "date_of_birth_unparseable"),
         "premium_with_a_decimal_comma": Quarantine(
             "enrollments",
             enrollment,

@@ -292,24 +292,36 @@ def test_report_lists_the_segmentation_phases_when_the_package_timed_them():
     assert "| fit | 3.0 s |" in report
 
 
-def test_report_says_when_the_baseline_was_killed_at_the_memory_ceiling():
-    killed = {"baseline": Measurement(wall_seconds=40.0, peak_rss_bytes=4 * GIB)}
+@pytest.mark.parametrize(
+    ("killed_run", "killed_after", "wall_time_row", "explanation", "has_breakdown"),
+    [
+        (
+            "baseline",
+            40.0,
+            "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | n/a | n/a |",
+            "The baseline passed the memory ceiling and was killed after 40.0 s at 4.00 GiB",
+            True,
+        ),
+        (
+            "project",
+            90.0,
+            "| wall time, median (min-max) | n/a | 10.0 s (9.0 s-12.0 s) | n/a |",
+            "No dbt build finished under the memory ceiling",
+            False,
+        ),
+    ],
+    ids=["baseline_killed_builds_still_broken_down", "no_build_finished_no_breakdown"],
+)
+def test_report_says_what_was_killed_at_the_memory_ceiling(
+    killed_run, killed_after, wall_time_row, explanation, has_breakdown
+):
+    killed = {killed_run: Measurement(wall_seconds=killed_after, peak_rss_bytes=4 * GIB)}
 
     report = _render(_size_result(phases=None, killed=killed))
 
-    assert "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | n/a | n/a |" in report
-    assert "The baseline passed the memory ceiling and was killed after 40.0 s at 4.00 GiB" in report
-    assert "Slowest models" in report
-
-
-def test_report_has_no_breakdown_when_no_build_finished_under_the_ceiling():
-    killed = {"project": Measurement(wall_seconds=90.0, peak_rss_bytes=4 * GIB)}
-
-    report = _render(_size_result(phases=None, killed=killed))
-
-    assert "| wall time, median (min-max) | n/a | 10.0 s (9.0 s-12.0 s) | n/a |" in report
-    assert "No dbt build finished under the memory ceiling" in report
-    assert "Slowest models" not in report
+    assert wall_time_row in report
+    assert explanation in report
+    assert ("Slowest models" in report) is has_breakdown
 
 
 def test_measure_reports_the_childs_own_peak_memory(tmp_path):

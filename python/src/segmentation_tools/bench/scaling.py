@@ -43,6 +43,7 @@ DOWNSTREAM = "downstream marts: outreach, fairness, quality, history, monitoring
 LAYER_OF_MODEL = {
     "int_members_sampled_for_fit": LAYERS["segments"],
     "int_segmentation_runs_paired": DOWNSTREAM,
+    "int_personas_filtered_to_question": DOWNSTREAM,
     "int_member_outcomes_counted_by_audited_group": DOWNSTREAM,
 }
 KIND_LABELS = {"seed": "seeds", "test": "data tests", "unit_test": "unit tests"}
