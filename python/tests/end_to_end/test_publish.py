@@ -75,9 +75,7 @@ def test_publishing_before_a_build_names_the_missing_warehouse(tmp_path, build):
         publish(tmp_path / "absent.duckdb", build[0] / "target" / "manifest.json", tmp_path / "out", hyper=False)
 
 
-def test_a_build_and_a_republish_succeed_while_a_client_reads_published_files(
-    small_build, small_extracts, tmp_path
-):
+def test_a_build_and_a_republish_succeed_while_a_client_reads_published_files(small_build, small_extracts, tmp_path):
     """A BI client holding the published files open: the next build writes the warehouse and the next publish
     replaces the folder; the client keeps reading the files it opened."""
     source, _ = small_build
