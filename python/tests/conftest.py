@@ -1,5 +1,5 @@
 """Shared fixtures: the seeds as the dbt project ships them, default settings, and the dbt runs several test
-modules read (one build of generated extracts, one compile of the project), and the fault suite's small clean build."""
+modules read (one build of generated extracts, one parse of the project), and the fault suite's small clean build."""
 
 from __future__ import annotations
 
@@ -83,20 +83,11 @@ def build(extracts, tmp_path_factory) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="session")
-def compiled_project(tmp_path_factory) -> Path:
-    """Target folder of ``dbt compile`` of the analyses: compiled/ holds their SQL, manifest.json the whole project.
-
-    Compiling needs no data; the workdir's warehouse file is named like the build's, so the compiled SQL
-    names the same database and runs against a build as it is.
-    """
-    workdir = tmp_path_factory.mktemp("compile")
-    run_dbt(workdir, ["compile", "--select", "resource_type:analysis"])
-    return workdir / "target"
-
-
-@pytest.fixture(scope="session")
-def manifest(compiled_project) -> dict:
-    return json.loads((compiled_project / "manifest.json").read_text())
+def manifest(tmp_path_factory) -> dict:
+    """The whole project's manifest.json, from ``dbt parse`` (needs no data)."""
+    workdir = tmp_path_factory.mktemp("parse")
+    run_dbt(workdir, ["parse"])
+    return json.loads((workdir / "target" / "manifest.json").read_text())
 
 
 @pytest.fixture(scope="session")

@@ -48,3 +48,7 @@ def safe_cast(field: str, type: str) -> str:
 
 def hash(field: str) -> str:
     return f"md5(cast({field} as varchar))"
+
+
+def date_spine(datepart: str, start_date: str, end_date: str) -> str:
+    return f"select unnest(generate_series({start_date}, {end_date}, interval 1 {datepart})) as date_{datepart}"

@@ -1,17 +1,6 @@
--- Question: which members need help at renewal?
--- Answer: members covered on the as-of date who are cost sensitive, either by segment (the Cost Sensitive
---   Members persona: low premiums, heavy subsidy, frequent calls) or by what their last renewal did to them: a
---   net monthly premium on their current coverage span at least min_premium_increase dollars (set below) above
---   the span before it. The change in advance premium tax credit (APTC) shows whether a smaller subsidy caused
---   it. Members with the largest premium increase come first.
--- Grain: one row per member (member_id) for the segmentation's as-of date. The previous span is the member's
---   latest-starting span that started before the current one; members with one span have null changes.
--- Run (after a build): dbt compile --select renewal_help_candidates, then run the compiled file read-only,
---   e.g. duckdb -readonly warehouse/member_segmentation.duckdb
---   < target/compiled/member_segmentation/analyses/renewal_help_candidates.sql
---   (or preview it: dbt show --select renewal_help_candidates --limit 20).
-
-{% set min_premium_increase = 25 %}
+-- Which members need help at renewal? Members of a persona in var('renewal_help_personas'), and every member
+-- whose net monthly premium rose by at least var('renewal_min_premium_increase') dollars from the previous
+-- coverage span to the current one.
 
 with
 
@@ -83,7 +72,11 @@ renewal_changes as (
         member_features.call_center,
         member_outreach.recommended_action,
         member_outreach.outreach_channel,
-        member_outreach.persona = 'Cost Sensitive Members' as is_cost_sensitive_persona,
+        member_outreach.persona in (
+            {%- for persona in var('renewal_help_personas') %}
+                '{{ persona }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as is_renewal_help_persona,
         current_enrollments.monthly_premium - previous_spans.monthly_premium as net_premium_change,
         current_enrollments.aptc_amount - previous_spans.aptc_amount as aptc_change
 
@@ -101,10 +94,9 @@ needing_help as (
 
     select * from renewal_changes
     where
-        is_cost_sensitive_persona
-        or net_premium_change >= {{ min_premium_increase }}
+        is_renewal_help_persona
+        or net_premium_change >= {{ var('renewal_min_premium_increase') }}
 
 )
 
 select * from needing_help
-order by net_premium_change desc nulls last, member_id asc
