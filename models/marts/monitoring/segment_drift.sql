@@ -86,15 +86,22 @@ profile_fit as (
 centroid_shifts as (
 
     -- Euclidean distance from the previous run's centroid, both in this run's scaled units: the previous
-    -- centroid goes back to (log1p-transformed) feature values with its own scaling, then takes this run's.
+    -- centroid in the features' own units (centroid_value) takes this run's clip bounds, transform and scaling.
+    -- Rows an earlier version wrote have no feature_transform: log1p where log1p_applied, else none.
     select
         drift_runs.as_of_date,
         current_centroids.segment_id,
         cast(sqrt(sum(power(
             current_centroids.centroid_scaled
             - (
-                previous_centroids.scaler_center
-                + previous_centroids.centroid_scaled * previous_centroids.scaler_scale
+                {{ feature_transform(
+                    'previous_centroids.centroid_value',
+                    "coalesce(current_centroids.feature_transform, case when current_centroids.log1p_applied "
+                    ~ "then 'log1p' else 'none' end)",
+                    'current_centroids.transform_lambda',
+                    'current_centroids.clip_lower',
+                    'current_centroids.clip_upper',
+                ) }}
                 - current_centroids.scaler_center
             )
             / current_centroids.scaler_scale,
