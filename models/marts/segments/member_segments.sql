@@ -51,25 +51,73 @@ centroids as (
 
 ),
 
-scaled_members as (
+clipped_members as (
 
+    -- Each feature within its clip bounds; the scaling row rides along for the steps below.
     select
         member_features.member_id,
         member_features.as_of_date,
+        scaling.*,
         {% for feature in features %}
-            (
-                {{ feature_transform(
-                    'member_features.' ~ feature,
-                    'scaling.' ~ feature ~ '_transform',
-                    'scaling.' ~ feature ~ '_lambda',
-                    'scaling.' ~ feature ~ '_clip_lower',
-                    'scaling.' ~ feature ~ '_clip_upper',
-                ) }} - scaling.{{ feature }}_center
-            ) / scaling.{{ feature }}_scale as {{ feature }}{% if not loop.last %},{% endif %}
+            {{ clipped_feature(
+                'member_features.' ~ feature,
+                'scaling.' ~ feature ~ '_clip_lower',
+                'scaling.' ~ feature ~ '_clip_upper',
+            ) }} as {{ feature }}{% if not loop.last %},{% endif %}
         {% endfor %}
 
     from member_features
     cross join scaling
+
+),
+
+logged_members as (
+
+    -- Yeo-Johnson's parts, each computed once per member and feature (macros/cross_db/feature_transform.sql):
+    -- log1p of the value's magnitude, then the power's exponent and its exp.
+    select
+        *,
+        {% for feature in features %}
+            {{ log1p('abs(' ~ feature ~ ')') }} as {{ feature }}_log1p_abs{% if not loop.last %},{% endif %}
+        {% endfor %}
+
+    from clipped_members
+
+),
+
+powered_members as (
+
+    select
+        *,
+        {% for feature in features %}
+            {%- set exponent = yeo_johnson_exponent(feature, feature ~ '_lambda', feature ~ '_log1p_abs') %}
+            {{ exponent }} as {{ feature }}_exponent,
+            exp({{ exponent }}) as {{ feature }}_exp{% if not loop.last %},{% endif %}
+        {% endfor %}
+
+    from logged_members
+
+),
+
+scaled_members as (
+
+    select
+        member_id,
+        as_of_date,
+        {% for feature in features %}
+            (
+                {{ feature_transform_from_parts(
+                    feature,
+                    feature ~ '_transform',
+                    feature ~ '_lambda',
+                    feature ~ '_log1p_abs',
+                    feature ~ '_exponent',
+                    feature ~ '_exp',
+                ) }} - {{ feature }}_center
+            ) / {{ feature }}_scale as {{ feature }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+
+    from powered_members
 
 ),
 

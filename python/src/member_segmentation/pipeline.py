@@ -392,4 +392,6 @@ def describe_segmentation_run(
     run.update({f"{name}_version": value for name, value in library_versions().items()})
     frame = pd.DataFrame([run])
     frame["centroids_from_as_of_date"] = _date_column([_optional_date(centroids["centroids_from_as_of_date"].iloc[0])])
+    # Typed even when null (a model without clipping), so the warehouse column stays a DOUBLE.
+    frame["clip_quantile"] = pd.array([run["clip_quantile"]], dtype="Float64")
     return frame
