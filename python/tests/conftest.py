@@ -14,7 +14,6 @@ from segmentation_tools.demo_data.generate import generate_extracts
 
 from tests.support import (
     AS_OF,
-    COUNT_FEATURES,
     FEATURES,
     MEMBERS,
     REPO_ROOT,
@@ -52,7 +51,7 @@ def default_settings() -> SegmentationSettings:
     return SegmentationSettings(
         question="consumer_engagement",
         features=FEATURES,
-        log1p_features=COUNT_FEATURES,
+        log1p_features=frozenset(),
         n_segments=4,
         random_state=42,
         n_init=10,

@@ -82,23 +82,25 @@ profile_fit as (
 
 ),
 
-centroid_shifts as (
+centroid_pairs as (
 
-    -- Euclidean distance from the previous run's centroid, both in this run's scaled units: the previous
-    -- centroid goes back to (log1p-transformed) feature values with its own scaling, then takes this run's.
+    -- Per segment and feature: this run's centroid, scaling and transform, and the previous run's centroid in the
+    -- features' own units (centroid_value) within this run's clip bounds. Rows an earlier version wrote have no
+    -- feature_transform: log1p where log1p_applied, else none.
     select
         drift_runs.as_of_date,
         current_centroids.segment_id,
-        cast(sqrt(sum(power(
-            current_centroids.centroid_scaled
-            - (
-                previous_centroids.scaler_center
-                + previous_centroids.centroid_scaled * previous_centroids.scaler_scale
-                - current_centroids.scaler_center
-            )
-            / current_centroids.scaler_scale,
-            2
-        ))) as {{ type_double() }}) as centroid_shift
+        current_centroids.centroid_scaled,
+        current_centroids.scaler_center,
+        current_centroids.scaler_scale,
+        current_centroids.transform_lambda,
+        coalesce(
+            current_centroids.feature_transform,
+            case when current_centroids.log1p_applied then 'log1p' else 'none' end
+        ) as feature_transform,
+        {{ clipped_feature(
+            'previous_centroids.centroid_value', 'current_centroids.clip_lower', 'current_centroids.clip_upper'
+        ) }} as previous_value
 
     from drift_runs
     inner join segment_centroid_history as current_centroids
@@ -108,7 +110,57 @@ centroid_shifts as (
             drift_runs.previous_as_of_date = previous_centroids.as_of_date
             and current_centroids.segment_id = previous_centroids.segment_id
             and current_centroids.feature = previous_centroids.feature
-    group by drift_runs.as_of_date, current_centroids.segment_id
+
+),
+
+logged_centroid_pairs as (
+
+    -- The parts of this run's Yeo-Johnson transform of the previous centroid (macros/cross_db/feature_transform.sql).
+    select
+        *,
+        {{ log1p('abs(previous_value)') }} as previous_log1p_abs
+
+    from centroid_pairs
+
+),
+
+powered_centroid_pairs as (
+
+    {%- set exponent = yeo_johnson_exponent('previous_value', 'transform_lambda', 'previous_log1p_abs') %}
+    select
+        *,
+        {{ exponent }} as previous_exponent,
+        exp({{ exponent }}) as previous_exp
+
+    from logged_centroid_pairs
+
+),
+
+centroid_shifts as (
+
+    -- Euclidean distance from the previous run's centroid, both in this run's scaled units.
+    select
+        as_of_date,
+        segment_id,
+        cast(sqrt(sum(power(
+            centroid_scaled
+            - (
+                {{ feature_transform_from_parts(
+                    'previous_value',
+                    'feature_transform',
+                    'transform_lambda',
+                    'previous_log1p_abs',
+                    'previous_exponent',
+                    'previous_exp',
+                ) }}
+                - scaler_center
+            )
+            / scaler_scale,
+            2
+        ))) as {{ type_double() }}) as centroid_shift
+
+    from powered_centroid_pairs
+    group by as_of_date, segment_id
 
 ),
 

@@ -1,6 +1,7 @@
 {#- Nearest centroid in SQL, so assigning every member scales with the warehouse, not with Python's memory.
     The features are the configured question's (var segmentation_questions); segment_centroids was fitted on
-    exactly these, in this order, and carries the scaling that maps a member onto its centroids. -#}
+    exactly these, in this order, and carries the clip bounds, transform and scaling that map a member onto its
+    centroids (macros/cross_db/feature_transform.sql mirrors the package's NumPy, which the tests hold it to). -#}
 {%- set features = segmentation_question_settings()['features'] -%}
 
 with
@@ -19,10 +20,13 @@ segment_centroids as (
 
 scaling as (
 
-    -- One row: each feature's transform and scaling, repeated on every segment's rows of the feature.
+    -- One row: each feature's clip bounds, transform and scaling, repeated on every segment's rows of the feature.
     select
         {% for feature in features %}
-            bool_or(case when feature = '{{ feature }}' then log1p_applied end) as {{ feature }}_log1p,
+            max(case when feature = '{{ feature }}' then clip_lower end) as {{ feature }}_clip_lower,
+            max(case when feature = '{{ feature }}' then clip_upper end) as {{ feature }}_clip_upper,
+            max(case when feature = '{{ feature }}' then feature_transform end) as {{ feature }}_transform,
+            max(case when feature = '{{ feature }}' then transform_lambda end) as {{ feature }}_lambda,
             max(case when feature = '{{ feature }}' then scaler_center end) as {{ feature }}_center,
             max(case when feature = '{{ feature }}' then scaler_scale end)
                 as {{ feature }}_scale{% if not loop.last %},{% endif %}
@@ -47,22 +51,73 @@ centroids as (
 
 ),
 
-scaled_members as (
+clipped_members as (
 
+    -- Each feature within its clip bounds; the scaling row rides along for the steps below.
     select
         member_features.member_id,
         member_features.as_of_date,
+        scaling.*,
         {% for feature in features %}
-            (
-                case
-                    when scaling.{{ feature }}_log1p then ln(1 + member_features.{{ feature }})
-                    else member_features.{{ feature }}
-                end - scaling.{{ feature }}_center
-            ) / scaling.{{ feature }}_scale as {{ feature }}{% if not loop.last %},{% endif %}
+            {{ clipped_feature(
+                'member_features.' ~ feature,
+                'scaling.' ~ feature ~ '_clip_lower',
+                'scaling.' ~ feature ~ '_clip_upper',
+            ) }} as {{ feature }}{% if not loop.last %},{% endif %}
         {% endfor %}
 
     from member_features
     cross join scaling
+
+),
+
+logged_members as (
+
+    -- Yeo-Johnson's parts, each computed once per member and feature (macros/cross_db/feature_transform.sql):
+    -- log1p of the value's magnitude, then the power's exponent and its exp.
+    select
+        *,
+        {% for feature in features %}
+            {{ log1p('abs(' ~ feature ~ ')') }} as {{ feature }}_log1p_abs{% if not loop.last %},{% endif %}
+        {% endfor %}
+
+    from clipped_members
+
+),
+
+powered_members as (
+
+    select
+        *,
+        {% for feature in features %}
+            {%- set exponent = yeo_johnson_exponent(feature, feature ~ '_lambda', feature ~ '_log1p_abs') %}
+            {{ exponent }} as {{ feature }}_exponent,
+            exp({{ exponent }}) as {{ feature }}_exp{% if not loop.last %},{% endif %}
+        {% endfor %}
+
+    from logged_members
+
+),
+
+scaled_members as (
+
+    select
+        member_id,
+        as_of_date,
+        {% for feature in features %}
+            (
+                {{ feature_transform_from_parts(
+                    feature,
+                    feature ~ '_transform',
+                    feature ~ '_lambda',
+                    feature ~ '_log1p_abs',
+                    feature ~ '_exponent',
+                    feature ~ '_exp',
+                ) }} - {{ feature }}_center
+            ) / {{ feature }}_scale as {{ feature }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+
+    from powered_members
 
 ),
 

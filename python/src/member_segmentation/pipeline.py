@@ -99,10 +99,14 @@ def fit_segment_centroids(
     """
     _check_members(members, settings)
     members = _in_member_order(members)
-    warm_start = previous is not None and model_mismatch(previous, settings) is None
+    warm_start = (
+        previous is not None
+        and model_mismatch(previous, settings) is None
+        and transform_mismatch(previous, settings) is None
+    )
     with timed("segment_centroids", "scale"):
-        matrix = feature_matrix(members, settings.features, settings.log1p_features)
-        scaling = fit_scaling(matrix, settings.features, settings.log1p_features)
+        matrix = feature_matrix(members, settings.features)
+        scaling = fit_scaling(matrix, settings.features, settings.feature_transforms, settings.clip_quantile)
         scaled = scale(matrix, scaling)
     with timed("segment_centroids", "fit"):
         centroids = fit_centroids(
@@ -139,9 +143,11 @@ def refresh_segment_centroids(
     """segment_centroids for this as-of date in the configured refresh mode, given the previous run's
     segment_centroids rows (None on the first run).
 
-    refit: fit_segment_centroids. score: the previous run's model, unchanged (scaling, centroids, segment ids),
-    dated for this run. Members are then assigned with exactly the previous run's scaling and centroids, so a
-    member whose features did not change keeps their segment. The persona profile targets come from today's seeds.
+    refit: fit_segment_centroids. score: the previous run's model, unchanged (transforms, scaling, centroids,
+    segment ids), dated for this run. Members are then assigned with exactly the previous run's transforms, scaling
+    and centroids, so a member whose features did not change keeps their segment; a model fitted with another
+    transform than the one now configured (e.g. log1p, by an earlier version) keeps its own. The persona profile
+    targets come from today's seeds.
     """
     if settings.refresh_mode != "score":
         return fit_segment_centroids(members, personas, persona_profiles, settings, previous)
@@ -178,32 +184,46 @@ def refresh_segment_centroids(
 
 
 def model_mismatch(previous: pd.DataFrame, settings: SegmentationSettings) -> str | None:
-    """Why the previous run's model cannot serve this run (another question, features, transforms or k);
-    None when it can."""
+    """Why the previous run's model cannot serve this run (another question, features or k); None when it can.
+    A model of another transform can still score (see transform_mismatch)."""
     _, centroids, scaling = fitted_model(previous)
     run = f"the previous run ({_run_date(previous)})"
-    log1p = tuple(name in settings.log1p_features for name in settings.features)
     question = previous["segmentation_question"].iloc[0]
     if question != settings.question:
         return f"{run} answered question {question!r}, not {settings.question!r}"
     if scaling.features != settings.features:
         return f"{run} clustered on {list(scaling.features)}, the question now on {list(settings.features)}"
-    if scaling.log1p != log1p:
-        return f"{run} log1p-transformed other features than the question now does"
     if centroids.shape[0] != settings.n_segments:
         return f"{run} had {centroids.shape[0]} segments, the question now asks for {settings.n_segments}"
+    return None
+
+
+def transform_mismatch(previous: pd.DataFrame, settings: SegmentationSettings) -> str | None:
+    """Why a refit cannot start from the previous run's centroids although question, features and k match: the
+    previous run transformed the features otherwise (e.g. log1p, written by an earlier version). None when the
+    transforms are the same (their fitted lambdas may differ: each refit fits its own)."""
+    _, _, scaling = fitted_model(previous)
+    if scaling.transforms != settings.feature_transforms:
+        return (
+            f"the previous run ({_run_date(previous)}) transformed the features with "
+            f"{_transform_summary(scaling.transforms)}, the question now with {settings.transform}"
+        )
     return None
 
 
 def warm_start_centroids(previous: pd.DataFrame, scaling: FeatureScaling) -> np.ndarray:
     """The previous run's centroids (rows in segment_id order) in this run's scaled units.
 
-    Each run fits its own scaling, so the previous centroids are first mapped back to (log1p-transformed)
-    feature values with the previous run's scaling, then scaled with this run's.
+    Each run fits its own transform and scaling, so the previous centroids are first mapped back to the
+    features' own units with the previous run's, then transformed and scaled with this run's.
     """
     _, centroids, previous_scaling = fitted_model(previous)
-    transformed = centroids * previous_scaling.scale + previous_scaling.center
-    return (transformed - scaling.center) / scaling.scale
+    return scale(to_original_units(centroids, previous_scaling), scaling)
+
+
+def _transform_summary(transforms: tuple[str, ...]) -> str:
+    """One word for a model's per-feature transforms: yeo_johnson, log1p (on some features) or none."""
+    return next((name for name in ("yeo_johnson", "log1p") if name in transforms), "none")
 
 
 def _run_date(centroids: pd.DataFrame) -> date:
@@ -241,6 +261,11 @@ def _centroids_frame(
             "feature_position": np.tile(np.arange(1, n_features + 1), n_segments).astype("int64"),
             "feature": np.tile(np.array(scaling.features, dtype=object), n_segments),
             "log1p_applied": np.tile(np.array(scaling.log1p), n_segments),
+            "feature_transform": np.tile(np.array(scaling.transforms, dtype=object), n_segments),
+            # Nullable: null, not NaN, where a feature has no lambda or no clip bounds.
+            "transform_lambda": pd.array(np.tile(scaling.lambdas, n_segments), dtype="Float64"),
+            "clip_lower": pd.array(np.tile(_or_nan(scaling.clip_lower, n_features), n_segments), dtype="Float64"),
+            "clip_upper": pd.array(np.tile(_or_nan(scaling.clip_upper, n_features), n_segments), dtype="Float64"),
             "scaler_center": np.tile(scaling.center, n_segments),
             "scaler_scale": np.tile(scaling.scale, n_segments),
             "centroid_scaled": centroids_scaled.ravel(),
@@ -252,27 +277,48 @@ def _centroids_frame(
     )
 
 
+def _or_nan(values: np.ndarray | None, size: int) -> np.ndarray:
+    return np.full(size, np.nan) if values is None else values
+
+
+def _optional_column(rows: pd.DataFrame, column: str) -> np.ndarray | None:
+    """A float column of the model's rows, or None when it is missing or null (a model without clipping, or one
+    written by an earlier version)."""
+    if column not in rows.columns or rows[column].isna().all():
+        return None
+    return pd.to_numeric(rows[column]).to_numpy(dtype="float64")
+
+
 def fitted_model(centroids: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, FeatureScaling]:
     """Segment ids, the centroid matrix (segments x features, ordered by segment_id) and the scaling."""
     ordered = centroids.sort_values(["segment_id", "feature_position"])
     wide = ordered.pivot(index="segment_id", columns="feature_position", values="centroid_scaled").sort_index()
     first_segment = ordered[ordered["segment_id"] == wide.index[0]]
+    log1p = ["log1p" if bool(flag) else "none" for flag in first_segment["log1p_applied"]]
+    # A model written before transforms were configurable (no feature_transform column, or null in the rows an
+    # earlier version appended to the history) was log1p where log1p_applied, untransformed elsewhere.
+    transforms = first_segment.get("feature_transform", pd.Series([None] * len(log1p), index=first_segment.index))
+    lambdas = first_segment.get("transform_lambda", pd.Series([np.nan] * len(log1p), index=first_segment.index))
     scaling = FeatureScaling(
         features=tuple(first_segment["feature"]),
-        log1p=tuple(bool(flag) for flag in first_segment["log1p_applied"]),
+        transforms=tuple(
+            old if pd.isna(transform) else str(transform) for old, transform in zip(log1p, transforms, strict=True)
+        ),
+        lambdas=pd.to_numeric(lambdas).to_numpy(dtype="float64", na_value=np.nan),
         center=first_segment["scaler_center"].to_numpy(dtype="float64"),
         scale=first_segment["scaler_scale"].to_numpy(dtype="float64"),
+        clip_lower=_optional_column(first_segment, "clip_lower"),
+        clip_upper=_optional_column(first_segment, "clip_upper"),
     )
     return wide.index.to_numpy(dtype="int64"), wide.to_numpy(dtype="float64"), scaling
 
 
 def scaled_member_features(members: pd.DataFrame, centroids: pd.DataFrame) -> np.ndarray:
-    """The members' features as the fitted segmentation sees them (log1p where it applied, then its scaling),
-    rows in the members' order. Assignment measures distances here; the segment report projects these points.
+    """The members' features as the fitted segmentation sees them (its transforms, then its scaling), rows in
+    the members' order. Assignment measures distances here; the segment report projects these points.
     """
     _, _, scaling = fitted_model(centroids)
-    log1p_features = {name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag}
-    return scale(feature_matrix(members, scaling.features, log1p_features), scaling)
+    return scale(feature_matrix(members, scaling.features), scaling)
 
 
 def assign_members_to_segments(members: pd.DataFrame, centroids: pd.DataFrame) -> pd.DataFrame:
@@ -315,6 +361,13 @@ def describe_segmentation_run(
         "n_segments": centroids["segment_id"].nunique(),
         "features": ",".join(scaling.features),
         "log1p_features": ",".join(name for name, flag in zip(scaling.features, scaling.log1p, strict=True) if flag),
+        "transform": _transform_summary(scaling.transforms),
+        "transform_lambdas": ",".join(
+            f"{name}={lmbda:.6g}"
+            for name, lmbda in zip(scaling.features, scaling.lambdas, strict=True)
+            if not np.isnan(lmbda)
+        ),
+        "clip_quantile": settings.clip_quantile if scaling.clip_lower is not None else None,
         "kmeans_random_state": settings.random_state,
         "kmeans_n_init": settings.n_init,
         "kmeans_n_threads": settings.n_threads,
@@ -329,4 +382,6 @@ def describe_segmentation_run(
     run.update({f"{name}_version": value for name, value in library_versions().items()})
     frame = pd.DataFrame([run])
     frame["centroids_from_as_of_date"] = _date_column([_optional_date(centroids["centroids_from_as_of_date"].iloc[0])])
+    # Typed even when null (a model without clipping), so the warehouse column stays a DOUBLE.
+    frame["clip_quantile"] = pd.array([run["clip_quantile"]], dtype="Float64")
     return frame

@@ -1,19 +1,33 @@
 """Turn member features into the scaled matrix k-means sees, and back.
 
-Claims and engagement counts are right-skewed in real plans: a handful of heavy utilizers with 100+ claims
-would otherwise stretch the scale so far that everyone else looks alike. log1p compresses that tail before
-standard scaling. The fitted parameters are kept as plain data (:class:`FeatureScaling`) so a run can be
-persisted, audited and replayed without refitting.
+Claims, engagement counts and dollar amounts are right-skewed in real plans: a handful of heavy utilizers with
+100+ claims would otherwise stretch the scale so far that everyone else looks alike. Each feature is first
+transformed, then standard scaled. The transform is one of TRANSFORMS, per feature:
+
+- ``yeo_johnson``: scikit-learn's ``PowerTransformer(method="yeo-johnson")``, whose lambda is fitted per feature
+  by maximum likelihood so that the transformed feature is as close to normal as a power can make it (it
+  accepts zero and negative values, unlike Box-Cox). lambda 1 is the identity, lambda 0 is log1p for values >= 0.
+- ``log1p``: log(1 + x), the hand-picked recipe of earlier versions (values must be >= 0).
+- ``none``: the value as it is (the source article's plain StandardScaler recipe).
+
+The fitted parameters are kept as plain data (:class:`FeatureScaling`) so a run can be persisted, audited and
+replayed without refitting, in NumPy here and in SQL (macros/feature_transform.sql) alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
+from scipy import stats
+from sklearn.preprocessing import PowerTransformer, StandardScaler
+
+TRANSFORMS = ("yeo_johnson", "log1p", "none")
+
+# scikit-learn/SciPy's thresholds for Yeo-Johnson's special cases (lambda 0 and lambda 2): np.spacing(1.0).
+LAMBDA_EPSILON = float(np.spacing(1.0))
 
 
 class FeatureDataError(ValueError):
@@ -22,16 +36,24 @@ class FeatureDataError(ValueError):
 
 @dataclass(frozen=True)
 class FeatureScaling:
-    """Per feature: whether log1p is applied, then the centre and scale of standard scaling."""
+    """Per feature: its transform (one of TRANSFORMS), the fitted Yeo-Johnson lambda (NaN for other transforms),
+    then the centre and scale of standard scaling of the transformed values."""
 
     features: tuple[str, ...]
-    log1p: tuple[bool, ...]
+    transforms: tuple[str, ...]
+    lambdas: np.ndarray
     center: np.ndarray
     scale: np.ndarray
+    clip_lower: np.ndarray | None = None
+    clip_upper: np.ndarray | None = None
+
+    @property
+    def log1p(self) -> tuple[bool, ...]:
+        return tuple(transform == "log1p" for transform in self.transforms)
 
 
-def feature_matrix(members: pd.DataFrame, features: Sequence[str], log1p_features: Collection[str]) -> np.ndarray:
-    """The configured feature columns as float64, log1p applied where configured."""
+def feature_matrix(members: pd.DataFrame, features: Sequence[str]) -> np.ndarray:
+    """The configured feature columns as float64, untransformed; every value must be set."""
     missing = [name for name in features if name not in members.columns]
     if missing:
         raise FeatureDataError(
@@ -40,46 +62,113 @@ def feature_matrix(members: pd.DataFrame, features: Sequence[str], log1p_feature
         )
     matrix = members.loc[:, list(features)].astype("float64").to_numpy(copy=True)
     for position, name in enumerate(features):
-        column = matrix[:, position]
-        nulls = int(np.isnan(column).sum())
+        nulls = int(np.isnan(matrix[:, position]).sum())
         if nulls:
             raise FeatureDataError(f"member_features.{name}: {nulls} members have no value; every feature must be set.")
-        if name in log1p_features:
-            if (column < 0).any():
-                raise FeatureDataError(f"member_features.{name}: log1p needs values >= 0, found {column.min()}.")
-            matrix[:, position] = np.log1p(column)
     return matrix
 
 
-def fit_scaling(matrix: np.ndarray, features: Sequence[str], log1p_features: Collection[str]) -> FeatureScaling:
-    """Standard scaling as the source recipe (StandardScaler: mean, population standard deviation).
+def yeo_johnson(values: np.ndarray, lmbda: float) -> np.ndarray:
+    """The Yeo-Johnson transform with the given lambda, exactly as scikit-learn's PowerTransformer applies it
+    (it calls scipy.stats.yeojohnson)."""
+    return np.asarray(stats.yeojohnson(np.asarray(values, dtype="float64"), lmbda=float(lmbda)), dtype="float64")
 
-    A constant feature carries no information and would silently get scale 1 from StandardScaler; it is an
-    error instead, because it usually means an extract is empty or wrongly joined.
+
+def yeo_johnson_inverse(values: np.ndarray, lmbda: float) -> np.ndarray:
+    """The inverse of :func:`yeo_johnson`, as PowerTransformer.inverse_transform computes it."""
+    values = np.asarray(values, dtype="float64")
+    result = np.zeros_like(values)
+    positive = values >= 0
+    if abs(lmbda) < LAMBDA_EPSILON:
+        result[positive] = np.exp(values[positive]) - 1
+    else:
+        result[positive] = np.power(values[positive] * lmbda + 1, 1 / lmbda) - 1
+    if abs(lmbda - 2) > LAMBDA_EPSILON:
+        result[~positive] = 1 - np.power(-(2 - lmbda) * values[~positive] + 1, 1 / (2 - lmbda))
+    else:
+        result[~positive] = 1 - np.exp(-values[~positive])
+    return result
+
+
+def transformed(
+    matrix: np.ndarray, features: Sequence[str], transforms: Sequence[str], lambdas: np.ndarray
+) -> np.ndarray:
+    """The raw feature matrix with each column's transform applied (a new array)."""
+    result = np.array(matrix, dtype="float64", copy=True)
+    for position, (name, transform) in enumerate(zip(features, transforms, strict=True)):
+        column = result[:, position]
+        if transform == "log1p":
+            if (column < 0).any():
+                raise FeatureDataError(f"member_features.{name}: log1p needs values >= 0, found {column.min()}.")
+            result[:, position] = np.log1p(column)
+        elif transform == "yeo_johnson":
+            result[:, position] = yeo_johnson(column, lambdas[position])
+        elif transform != "none":
+            raise FeatureDataError(
+                f"member_features.{name}: unknown transform {transform!r}; expected one of {list(TRANSFORMS)}."
+            )
+    return result
+
+
+def clipped(matrix: np.ndarray, scaling: FeatureScaling) -> np.ndarray:
+    """Raw values held within the fitted clip bounds (unchanged when the scaling has none)."""
+    if scaling.clip_lower is None or scaling.clip_upper is None:
+        return matrix
+    return np.minimum(np.maximum(matrix, scaling.clip_lower), scaling.clip_upper)
+
+
+def fit_scaling(
+    matrix: np.ndarray, features: Sequence[str], transforms: Sequence[str], clip_quantile: float | None = None
+) -> FeatureScaling:
+    """Fit each feature's transform (the Yeo-Johnson lambdas) and then standard scaling as the source recipe
+    (StandardScaler: mean, population standard deviation) on the raw ``matrix`` (see :func:`feature_matrix`).
+
+    For Yeo-Johnson this is exactly ``PowerTransformer(method="yeo-johnson", standardize=True)``: its lambdas,
+    then StandardScaler on the transformed values. A constant feature carries no information and would
+    silently get scale 1 from StandardScaler; it is an error instead, because it usually means an extract is
+    empty or wrongly joined.
     """
-    scaler = StandardScaler().fit(matrix)
-    constant = [name for name, variance in zip(features, scaler.var_, strict=True) if variance == 0.0]
+    constant = [name for name, column in zip(features, matrix.T, strict=True) if np.ptp(column) == 0.0]
     if constant:
         raise FeatureDataError(
             f"member_features: {constant} have the same value for every member; a constant feature cannot "
             "separate segments (check the extract, or drop it from the question's features in var "
             "segmentation_questions)."
         )
+    lower = upper = None
+    if clip_quantile is not None:
+        lower = np.quantile(matrix, 1 - clip_quantile, axis=0)
+        upper = np.quantile(matrix, clip_quantile, axis=0)
+        matrix = np.minimum(np.maximum(matrix, lower), upper)
+    lambdas = np.full(len(features), np.nan)
+    power = [position for position, transform in enumerate(transforms) if transform == "yeo_johnson"]
+    if power:
+        fitted = PowerTransformer(method="yeo-johnson", standardize=False).fit(matrix[:, power])
+        lambdas[power] = fitted.lambdas_
+    scaler = StandardScaler().fit(transformed(matrix, features, transforms, lambdas))
     return FeatureScaling(
         features=tuple(features),
-        log1p=tuple(name in log1p_features for name in features),
+        transforms=tuple(transforms),
+        lambdas=lambdas,
         center=scaler.mean_.astype("float64"),
         scale=scaler.scale_.astype("float64"),
+        clip_lower=lower,
+        clip_upper=upper,
     )
 
 
 def scale(matrix: np.ndarray, scaling: FeatureScaling) -> np.ndarray:
-    return (matrix - scaling.center) / scaling.scale
+    """Raw feature values (columns in scaling.features order) to the scaled units k-means sees."""
+    values = transformed(clipped(matrix, scaling), scaling.features, scaling.transforms, scaling.lambdas)
+    return (values - scaling.center) / scaling.scale
 
 
 def to_original_units(scaled: np.ndarray, scaling: FeatureScaling) -> np.ndarray:
-    """Map scaled points (e.g. centroids) back to the features' own units, undoing log1p where applied."""
+    """Map scaled points (e.g. centroids) back to the features' own units, undoing the transform."""
     original = scaled * scaling.scale + scaling.center
-    log1p = np.asarray(scaling.log1p)
-    original[:, log1p] = np.expm1(original[:, log1p])
+    for position, transform in enumerate(scaling.transforms):
+        if transform == "log1p":
+            original[:, position] = np.expm1(original[:, position])
+        elif transform == "yeo_johnson":
+            original[:, position] = yeo_johnson_inverse(original[:, position], scaling.lambdas[position])
     return original

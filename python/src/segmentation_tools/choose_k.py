@@ -260,8 +260,8 @@ def main(argv: list[str] | None = None) -> None:
     settings = settings_from_project(args.project_file, args.question)
     with duckdb.connect(str(args.warehouse), read_only=True) as warehouse:
         members = warehouse.sql("select * from member_features order by member_id").df()
-    matrix = feature_matrix(members, settings.features, settings.log1p_features)
-    scaled = scale(matrix, fit_scaling(matrix, settings.features, settings.log1p_features))
+    matrix = feature_matrix(members, settings.features)
+    scaled = scale(matrix, fit_scaling(matrix, settings.features, settings.feature_transforms))
     search = KSearchSettings(
         sample_size=args.sample_size, random_state=settings.random_state, n_threads=settings.n_threads
     )

@@ -14,13 +14,15 @@ from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+import yaml
 from segmentation_tools.bench.harness import warehouse_path
 from segmentation_tools.bench.plain_pandas_baseline import member_features
 from segmentation_tools.demo_data.generate import generate_snapshots
 
-from tests.support import FEATURES, dbt_build, dbt_output, failed_nodes, query
+from tests.support import FEATURES, REPO_ROOT, dbt_build, dbt_output, failed_nodes, query
 
 pytestmark = pytest.mark.end_to_end
 
@@ -32,6 +34,35 @@ HISTORY_TABLES = {
     "segment_migrations": "as_of_date, migration, from_segment_id, to_segment_id",
     "segment_drift": "as_of_date, segment_id",
     "segmentation_run_history": "as_of_date",
+}
+# What a member's assignment reads from a run's segment_centroid_history rows.
+MODEL_COLUMNS = [
+    "segment_id",
+    "feature",
+    "feature_transform",
+    "transform_lambda",
+    "clip_lower",
+    "clip_upper",
+    "scaler_center",
+    "scaler_scale",
+    "centroid_scaled",
+]
+# The recipe of versions before the fitted transform: log1p on the counts, no clipping (every question of the
+# project stays defined: the persona seeds' tests ask for them).
+EARLIER_VERSION_QUESTIONS = {
+    **yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]["segmentation_questions"],
+    "consumer_engagement": {
+        "features": list(FEATURES),
+        "transform": "log1p",
+        "log1p_features": ["claims", "portal_logins", "email_opens", "call_center"],
+        "clip_quantile": None,
+        "n_segments": 4,
+    },
+}
+# The columns those versions' history tables did not have.
+NEWER_HISTORY_COLUMNS = {
+    "segment_centroid_history": ["feature_transform", "transform_lambda", "clip_lower", "clip_upper"],
+    "segmentation_run_history": ["transform", "transform_lambdas", "clip_quantile"],
 }
 DRIFT_WARNINGS = (
     "refresh_moves_few_members_to_another_persona",
@@ -110,6 +141,24 @@ def scores(refits, snapshots, tmp_path_factory) -> dict:
     """The first date refit, then the next two scored with its model."""
     workdir = continue_from(tmp_path_factory.mktemp("score") / "w", refits["saved"] / f"{DATES[0]}.duckdb")
     results = {day: build_date(workdir, snapshots, day, refresh_mode="score") for day in DATES[1:]}
+    return {"workdir": workdir, "results": results}
+
+
+@pytest.fixture(scope="module")
+def earlier_version(snapshots, tmp_path_factory) -> dict:
+    """A warehouse whose first date an earlier version built (log1p, no lambdas, no clip bounds, history tables
+    without the newer columns), then the next date scored and the last refitted with today's defaults."""
+    workdir = tmp_path_factory.mktemp("earlier_version")
+    first = build_date(workdir, snapshots, DATES[0], segmentation_questions=EARLIER_VERSION_QUESTIONS)
+    assert failed_nodes(first) == {}
+    with duckdb.connect(str(warehouse_path(workdir))) as warehouse:
+        for table, columns in NEWER_HISTORY_COLUMNS.items():
+            for column in columns:
+                warehouse.execute(f"alter table {table} drop column {column}")
+    results = {
+        DATES[1]: build_date(workdir, snapshots, DATES[1], refresh_mode="score"),
+        DATES[2]: build_date(workdir, snapshots, DATES[2]),
+    }
     return {"workdir": workdir, "results": results}
 
 
@@ -200,8 +249,8 @@ def test_in_score_mode_no_member_whose_features_did_not_change_changes_persona(s
         scored = centroids[centroids["as_of_date"].dt.date == day].reset_index(drop=True)
         first = centroids[centroids["as_of_date"].dt.date == DATES[0]].reset_index(drop=True)
         pd.testing.assert_frame_equal(
-            scored[["segment_id", "feature", "scaler_center", "scaler_scale", "centroid_scaled"]],
-            first[["segment_id", "feature", "scaler_center", "scaler_scale", "centroid_scaled"]],
+            scored[MODEL_COLUMNS],
+            first[MODEL_COLUMNS],
         )
     for earlier, later in pairwise(DATES):
         before = member_features(snapshots / earlier.isoformat(), pd.Timestamp(earlier)).set_index("member_id")
@@ -217,6 +266,31 @@ def test_in_score_mode_no_member_whose_features_did_not_change_changes_persona(s
         assert (
             segments.loc[continuing, pd.Timestamp(earlier)] != segments.loc[continuing, pd.Timestamp(later)]
         ).mean() < 0.10
+
+
+def test_a_history_an_earlier_version_wrote_still_refreshes(earlier_version):
+    workdir = earlier_version["workdir"]
+    for results in earlier_version["results"].values():
+        assert failed_nodes(results) == {}
+    centroids = history(workdir, "segment_centroid_history")
+    runs = history(workdir, "segmentation_run_history").set_index(pd.to_datetime(DATES))
+    on = {day: centroids[centroids["as_of_date"].dt.date == day].reset_index(drop=True) for day in DATES}
+
+    # The earlier version's rows gained the new columns, empty; score kept its log1p model exactly.
+    assert on[DATES[0]]["feature_transform"].isna().all()
+    scored_transforms = on[DATES[1]].set_index("feature")["feature_transform"]
+    assert scored_transforms[["claims", "call_center"]].eq("log1p").all()
+    assert scored_transforms[["age", "premium"]].eq("none").all()
+    columns = ["segment_id", "feature", "scaler_center", "scaler_scale", "centroid_scaled"]
+    pd.testing.assert_frame_equal(on[DATES[1]][columns], on[DATES[0]][columns])
+    assert runs.loc[pd.Timestamp(DATES[1]), "transform"] == "log1p"
+    # The refit with today's Yeo-Johnson default started fresh, and says so.
+    assert set(on[DATES[2]]["feature_transform"]) == {"yeo_johnson"}
+    assert runs.loc[pd.Timestamp(DATES[2]), "transform"] == "yeo_johnson"
+    assert pd.isna(runs.loc[pd.Timestamp(DATES[2]), "centroids_from_as_of_date"])
+    # Drift compares the log1p centroids with the Yeo-Johnson ones in the features' own units.
+    drift = history(workdir, "segment_drift")
+    assert drift.loc[drift["as_of_date"].dt.date > DATES[0], "centroid_shift"].notna().all()
 
 
 def test_drift_warnings_fire_on_a_shifted_population_and_name_what_fired(shifted):

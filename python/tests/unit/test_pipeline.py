@@ -16,6 +16,7 @@ from member_segmentation.pipeline import (
 )
 from member_segmentation.preprocessing import FeatureDataError
 from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import PowerTransformer
 
 from tests.support import FEATURES, planted_features
 
@@ -110,8 +111,12 @@ def test_scaled_member_features_are_z_scores_of_the_members_the_model_was_fitted
     assert scaled.shape == (len(planted), len(FEATURES))
     np.testing.assert_allclose(scaled.mean(axis=0), 0, atol=1e-9)
     np.testing.assert_allclose(scaled.std(axis=0), 1)
-    log_claims = np.log1p(planted["claims"].to_numpy(dtype="float64"))
-    np.testing.assert_allclose(scaled[:, FEATURES.index("claims")], (log_claims - log_claims.mean()) / log_claims.std())
+    # claims as scikit-learn's standardized Yeo-Johnson PowerTransformer sees them after clipping to the
+    # fit sample's 0.5% and 99.5% quantiles (the defaults).
+    claims = planted[["claims"]].to_numpy(dtype="float64")
+    clipped = np.clip(claims, *np.quantile(claims, [0.005, 0.995]))
+    reference = PowerTransformer(method="yeo-johnson", standardize=True).fit_transform(clipped)[:, 0]
+    np.testing.assert_allclose(scaled[:, FEATURES.index("claims")], reference, rtol=1e-9, atol=1e-9)
 
 
 def test_run_record_reports_inertia_as_the_sum_of_squared_distances(
@@ -129,7 +134,10 @@ def test_run_record_reports_inertia_as_the_sum_of_squared_distances(
     assert run["recorded_at"] == pd.Timestamp("2026-01-05 06:00:00")
     assert run["inertia"] == pytest.approx((assigned["distance_to_centroid"] ** 2).sum())
     assert run["features"] == ",".join(FEATURES)
-    assert run["log1p_features"] == "claims,portal_logins,email_opens,call_center"
+    assert run["log1p_features"] == ""
+    assert run["transform"] == "yeo_johnson"
+    assert run["transform_lambdas"].startswith("age=")
+    assert run["clip_quantile"] == 0.995
     assert run["scikit_learn_version"].startswith("1.9")
 
 

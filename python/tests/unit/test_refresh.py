@@ -18,12 +18,13 @@ from member_segmentation.pipeline import (
     fit_segment_centroids,
     fitted_model,
     refresh_segment_centroids,
+    transform_mismatch,
     warm_start_centroids,
 )
-from member_segmentation.preprocessing import FeatureScaling
-from member_segmentation.settings import SegmentationConfigError, settings_from_config
+from member_segmentation.preprocessing import to_original_units
+from member_segmentation.settings import SegmentationConfigError, SegmentationSettings, settings_from_config
 
-from tests.support import FEATURES, planted_features
+from tests.support import COUNT_FEATURES, FEATURES, planted_features
 
 NEXT_MONTH = pd.Timestamp("2026-01-31")
 
@@ -44,17 +45,31 @@ def first_run(planted, personas, persona_profiles) -> pd.DataFrame:
         {
             "question": "consumer_engagement",
             "questions": {
-                "consumer_engagement": {
-                    "features": list(FEATURES),
-                    "log1p_features": ["claims", "portal_logins", "email_opens", "call_center"],
-                    "n_segments": 4,
-                }
+                "consumer_engagement": {"features": list(FEATURES), "n_segments": 4},
             },
             "kmeans_random_state": 42,
             "kmeans_n_init": 10,
         }
     )
     return fit_segment_centroids(planted, personas, persona_profiles, settings)
+
+
+@pytest.fixture(scope="module")
+def earlier_version_run(planted, personas, persona_profiles) -> pd.DataFrame:
+    """A run as versions before configurable transforms wrote it to segment_centroid_history: log1p on the
+    counts (log1p_applied), no clipping, and no feature_transform, transform_lambda or clip columns."""
+    log1p = SegmentationSettings(
+        question="consumer_engagement",
+        features=FEATURES,
+        log1p_features=COUNT_FEATURES,
+        n_segments=4,
+        random_state=42,
+        n_init=10,
+        transform="log1p",
+        clip_quantile=None,
+    )
+    run = fit_segment_centroids(planted, personas, persona_profiles, log1p)
+    return run.drop(columns=["feature_transform", "transform_lambda", "clip_lower", "clip_upper"])
 
 
 def next_month(members: pd.DataFrame) -> pd.DataFrame:
@@ -69,18 +84,21 @@ def next_month(members: pd.DataFrame) -> pd.DataFrame:
 
 def test_warm_start_maps_the_previous_centroids_into_the_new_scaling(first_run):
     _, previous_centroids, previous_scaling = fitted_model(first_run)
-    wider = FeatureScaling(
-        features=previous_scaling.features,
-        log1p=previous_scaling.log1p,
-        center=previous_scaling.center + 1.0,
-        scale=previous_scaling.scale * 2.0,
+    wider = dataclasses.replace(
+        previous_scaling, center=previous_scaling.center + 1.0, scale=previous_scaling.scale * 2
     )
+    other_lambdas = dataclasses.replace(previous_scaling, lambdas=previous_scaling.lambdas + 0.1)
 
     mapped = warm_start_centroids(first_run, wider)
 
-    np.testing.assert_allclose(warm_start_centroids(first_run, previous_scaling), previous_centroids)
+    np.testing.assert_allclose(warm_start_centroids(first_run, previous_scaling), previous_centroids, atol=1e-12)
     np.testing.assert_allclose(
         mapped * wider.scale + wider.center, previous_centroids * previous_scaling.scale + previous_scaling.center
+    )
+    # Through the features' own units: the same centroid, whatever lambdas this run fitted.
+    np.testing.assert_allclose(
+        to_original_units(warm_start_centroids(first_run, other_lambdas), other_lambdas),
+        to_original_units(previous_centroids, previous_scaling),
     )
 
 
@@ -116,8 +134,7 @@ def test_a_warm_started_refit_keeps_personas_and_most_members_in_place(
     "mismatch",
     [
         ({"n_segments": 3}, "had 4 segments"),
-        ({"features": ("age", "claims", "call_center"), "log1p_features": frozenset({"claims"})}, "clustered on"),
-        ({"log1p_features": frozenset()}, "log1p-transformed"),
+        ({"features": ("age", "claims", "call_center")}, "clustered on"),
     ],
 )
 def test_a_refit_of_another_feature_set_or_k_starts_from_scratch_and_score_refuses(
@@ -133,6 +150,42 @@ def test_a_refit_of_another_feature_set_or_k_starts_from_scratch_and_score_refus
         refresh_segment_centroids(planted, *seeds, dataclasses.replace(settings, refresh_mode="score"), first_run)
 
 
+def test_a_refit_with_another_transform_than_the_previous_run_starts_fresh(
+    planted, first_run, earlier_version_run, seeds, default_settings
+):
+    log1p = dataclasses.replace(default_settings, transform="log1p", log1p_features=COUNT_FEATURES)
+
+    refit_after_log1p = fit_segment_centroids(planted, *seeds, default_settings, previous=earlier_version_run)
+    refit_after_yeo_johnson = fit_segment_centroids(planted, *seeds, log1p, previous=first_run)
+
+    assert refit_after_log1p["centroids_from_as_of_date"].isna().all()
+    assert set(refit_after_log1p["feature_transform"]) == {"yeo_johnson"}
+    assert refit_after_yeo_johnson["centroids_from_as_of_date"].isna().all()
+    assert "transformed the features with log1p, the question now with yeo_johnson" in transform_mismatch(
+        earlier_version_run, default_settings
+    )
+
+
+def test_score_keeps_the_transform_of_a_model_an_earlier_version_fitted(
+    planted, earlier_version_run, seeds, default_settings
+):
+    later = next_month(planted)
+    scoring = dataclasses.replace(default_settings, refresh_mode="score")
+
+    scored = refresh_segment_centroids(later, *seeds, scoring, earlier_version_run)
+    run = describe_segmentation_run(
+        assign_members_to_segments(later, scored), scored, scoring, recorded_at=datetime(2026, 2, 1, tzinfo=UTC)
+    ).iloc[0]
+
+    expected = ["log1p" if name in COUNT_FEATURES else "none" for name in FEATURES] * 4
+    assert list(scored["feature_transform"]) == expected
+    assert scored["clip_lower"].isna().all()
+    pd.testing.assert_frame_equal(
+        assign_members_to_segments(later, scored), assign_members_to_segments(later, earlier_version_run)
+    )
+    assert (run["transform"], run["transform_lambdas"], run["clip_quantile"]) == ("log1p", "", None)
+
+
 def test_score_reuses_the_previous_scaling_and_centroids_exactly(
     planted, first_run, personas, persona_profiles, default_settings
 ):
@@ -141,7 +194,18 @@ def test_score_reuses_the_previous_scaling_and_centroids_exactly(
 
     scored = refresh_segment_centroids(later, personas, persona_profiles, scoring, first_run)
 
-    columns = ["segment_id", "feature", "scaler_center", "scaler_scale", "centroid_scaled", "centroid_value"]
+    columns = [
+        "segment_id",
+        "feature",
+        "feature_transform",
+        "transform_lambda",
+        "clip_lower",
+        "clip_upper",
+        "scaler_center",
+        "scaler_scale",
+        "centroid_scaled",
+        "centroid_value",
+    ]
     pd.testing.assert_frame_equal(scored[columns], first_run[columns])
     assert set(scored["as_of_date"]) == {NEXT_MONTH.date()}
     assert set(scored["refresh_mode"]) == {"score"}

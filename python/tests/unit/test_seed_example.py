@@ -22,11 +22,14 @@ SEED_EXAMPLE = pd.DataFrame(
     columns=["member_id", *FEATURES],
 ).assign(as_of_date=pd.Timestamp("2025-12-31"))
 
-# The source's recipe: StandardScaler, KMeans(n_clusters=4, random_state=42, n_init=10), no extra transform.
+# The source's recipe: StandardScaler, KMeans(n_clusters=4, random_state=42, n_init=10), no transform, no
+# clipping: a question's transform none and clip_quantile null.
 SEED_RECIPE = SegmentationSettings(
     question="consumer_engagement",
     features=FEATURES,
     log1p_features=frozenset(),
+    transform="none",
+    clip_quantile=None,
     n_segments=4,
     random_state=42,
     n_init=10,

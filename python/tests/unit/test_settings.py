@@ -4,8 +4,8 @@ import pytest
 from member_segmentation.settings import SegmentationConfigError, settings_from_config
 
 QUESTIONS = {
-    "engagement": {"features": ["age", "claims"], "log1p_features": ["claims"], "n_segments": 4},
-    "utilization": {"features": ["claims", "call_center"], "log1p_features": [], "n_segments": 3},
+    "engagement": {"features": ["age", "claims"], "transform": "log1p", "log1p_features": ["claims"], "n_segments": 4},
+    "utilization": {"features": ["claims", "call_center"], "n_segments": 3},
 }
 CONFIG = {
     "question": "engagement",
@@ -29,6 +29,7 @@ def test_settings_come_from_the_segmentation_config_of_the_model():
     assert settings.question == "engagement"
     assert settings.features == ("age", "claims")
     assert settings.log1p_features == frozenset({"claims"})
+    assert settings.feature_transforms == ("none", "log1p")
     assert (settings.n_segments, settings.random_state, settings.n_init, settings.n_threads) == (4, 42, 10, 1)
     assert settings.fit_sample_size == 100000
 
@@ -38,8 +39,23 @@ def test_the_configured_question_picks_features_transforms_and_k():
 
     assert settings.question == "utilization"
     assert settings.features == ("claims", "call_center")
-    assert settings.log1p_features == frozenset()
     assert settings.n_segments == 3
+
+
+def test_a_question_without_a_transform_takes_yeo_johnson_on_every_feature_clipped_at_0_995():
+    settings = settings_from_config({**CONFIG, "question": "utilization"})
+
+    assert settings.transform == "yeo_johnson"
+    assert settings.feature_transforms == ("yeo_johnson", "yeo_johnson")
+    assert settings.clip_quantile == 0.995
+
+
+@pytest.mark.parametrize("unset", [None, "null", "none"])
+def test_the_source_recipe_is_transform_none_without_clipping(unset):
+    settings = settings_from_config(with_question(transform="None", log1p_features=[], clip_quantile=unset))
+
+    assert settings.feature_transforms == ("none", "none")
+    assert settings.clip_quantile is None
 
 
 @pytest.mark.parametrize("n_segments", [5, "5"])
@@ -71,6 +87,17 @@ def test_a_comma_separated_feature_list_from_the_command_line_is_accepted():
             r"var segmentation_questions\.engagement\.features: each feature may appear once",
         ),
         ({"features": []}, r"var segmentation_questions\.engagement\.features: list at least one"),
+        (
+            {"transform": "box_cox"},
+            r"var segmentation_questions\.engagement\.transform: must be one of \['yeo_johnson', 'log1p', 'none'\]",
+        ),
+        (
+            {"transform": "yeo_johnson"},
+            r"var segmentation_questions\.engagement\.log1p_features: only used with transform log1p",
+        ),
+        ({"clip_quantile": 0.4}, r"var segmentation_questions\.engagement\.clip_quantile: must be above 0\.5"),
+        ({"clip_quantile": 1}, r"var segmentation_questions\.engagement\.clip_quantile: must be above 0\.5"),
+        ({"clip_quantile": "high"}, r"var segmentation_questions\.engagement\.clip_quantile: expected a number"),
         (
             {"n_segments": 1},
             r"var n_segments \(or var segmentation_questions\.engagement\.n_segments\): must be at least 2",

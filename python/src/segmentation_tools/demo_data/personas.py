@@ -35,9 +35,10 @@ class Persona:
 
 
 # The personas as a table: one row per Persona field, one column per persona.
-# Tuned so that the default pipeline (KMeans on the log1p-scaled features) recovers these with an
-# adjusted Rand index of about 0.94 at 50,000 members while every count stays overdispersed. Narrower gaps
-# (a first draft with HEU calls 1.5, CMM/CSM calls 5, HEU age sd 7, gamma shapes 4) scored about 0.87.
+# Tuned so that the pipeline of the time (KMeans on the log1p-scaled counts) recovered these with an
+# adjusted Rand index of about 0.94 at 50,000 members while every count stays overdispersed (today's fitted
+# Yeo-Johnson default: docs/SEGMENTATION.md). Narrower gaps (a first draft with HEU calls 1.5, CMM/CSM calls 5,
+# HEU age sd 7, gamma shapes 4) scored about 0.87.
 _PARAMETERS: dict[str, tuple] = {
     "name": ("Digital Learners", "Highly Engaged Users", "Care Management Members", "Cost Sensitive Members"),
     "share": (0.35, 0.25, 0.15, 0.25),

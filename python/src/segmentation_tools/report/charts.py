@@ -108,7 +108,7 @@ def _initials(persona: str) -> str:
 def project_members(member_sample: pd.DataFrame, centroids: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The sample and the centroids on the first two principal components of the sample's scaled features.
 
-    Members are scaled exactly as the segmentation scaled them (log1p where applied, the fitted scaler), so the
+    Members are scaled exactly as the segmentation scaled them (its clip bounds, transform and scaler), so the
     picture shows the space k-means clustered in. Returns (members: pc1, pc2, persona; centroids: pc1, pc2,
     segment_id), each frame's ``attrs["explained_variance"]`` holding the two components' variance shares.
     """

@@ -122,7 +122,8 @@ def render_report(data: ReportData) -> str:
         _section(
             "Segment profiles in z-scores",
             "Each segment's centroid per feature in standard deviations from the population mean, on the scale "
-            "k-means clustered on (counts log1p-transformed first). Red is above average, blue below.",
+            "k-means clustered on (each feature clipped and transformed first, as the run's segment_centroids say). "
+            "Red is above average, blue below.",
             _image(png_data_uri(centroid_heatmap_figure(data.centroids, data.profiles)), "Centroid heatmap"),
         ),
         _section(
