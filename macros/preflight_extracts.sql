@@ -194,7 +194,8 @@
     ) %}
     {% set lines = run_query(
         "select line, error_type, min(column_name) as column_name,"
-        ~ " max(try_cast(regexp_extract(error_message, 'Found: (\\d+)', 1) as integer)) as found_fields,"
+        ~ " min(try_cast(regexp_extract(error_message, 'Found: (\\d+)', 1) as integer)) as fewest_fields,"
+        ~ " max(try_cast(regexp_extract(error_message, 'Found: (\\d+)', 1) as integer)) as most_fields,"
         ~ " max(try_cast(regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) as integer))"
         ~ " as header_fields, count(*) over () as unreadable_lines"
         ~ " from " ~ errors_table ~ " group by line, error_type order by line, error_type limit 3"
@@ -222,8 +223,11 @@
 {% macro csv_line_problem(line) %}
     {#- What is wrong with one line DuckDB's CSV reader rejected, in words, without its values. -#}
     {% set error_type = line['error_type'] %}
-    {% if error_type in ('TOO MANY COLUMNS', 'MISSING COLUMNS') %}
-        {{ return("has " ~ line['found_fields'] ~ " fields where the header has " ~ line['header_fields']) }}
+    {#- DuckDB reports a short line once per missing field, a long one once per extra field. -#}
+    {% if error_type == 'MISSING COLUMNS' %}
+        {{ return("has " ~ line['fewest_fields'] ~ " fields where the header has " ~ line['header_fields']) }}
+    {% elif error_type == 'TOO MANY COLUMNS' %}
+        {{ return("has " ~ line['most_fields'] ~ " fields where the header has " ~ line['header_fields']) }}
     {% elif error_type == 'INVALID ENCODING' %}
         {{ return("is not " ~ var('raw_csv_encoding') ~ " text (column " ~ line['column_name'] ~ ")") }}
     {% elif error_type == 'UNQUOTED VALUE' %}

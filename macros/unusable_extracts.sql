@@ -7,7 +7,7 @@
     {#- Stops the build with one line naming every unusable extract and its top rejection rules, e.g.
         "plans: all 50 rows rejected (plan_id_missing 30, deductible_unparseable 20)". -#}
     {#- A unit test's fixtures stand in for the extracts: nothing to check there. -#}
-    {% if model.resource_type == 'unit_test' %}
+    {% if model is defined and model.resource_type == 'unit_test' %}
         {{ return('') }}
     {% endif %}
     {% set event_extracts = event_extract_aggregates().keys() | list %}
