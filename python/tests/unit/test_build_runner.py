@@ -87,6 +87,7 @@ def test_summary_lists_only_failed_nodes():
 
 # DuckDB's own messages, as dbt printed them in builds on a missing folder, a read-only mount, a file that is not a
 # database, a full tmpfs, and a CSV line that is not UTF-8.
+WAREHOUSE = Path("/srv/warehouse/member_segmentation.duckdb")
 MISSING_FOLDER = 'IO Error: Cannot open file "/srv/nope/member_segmentation.duckdb": No such file or directory'
 READ_ONLY = 'IO Error: Cannot open file "/mnt/ro/member_segmentation.duckdb": Read-only file system'
 NOT_A_DATABASE = 'IO Error: The file "/srv/notes.txt" exists, but it is not a valid DuckDB database file!'
@@ -102,7 +103,7 @@ CSV_ERROR = """Runtime Error in model stg_plan_extracts__members (models/staging
 
 
 def test_a_missing_warehouse_folder_is_one_line_saying_to_create_it():
-    fault = recognised_fault(MISSING_FOLDER)
+    fault = recognised_fault(MISSING_FOLDER, Path("/srv/nope/member_segmentation.duckdb"))
 
     assert fault == Fault(
         "The warehouse folder /srv/nope does not exist: create it (mkdir -m 700 /srv/nope) or set DBT_DUCKDB_PATH to "
@@ -112,7 +113,7 @@ def test_a_missing_warehouse_folder_is_one_line_saying_to_create_it():
 
 
 def test_an_unwritable_warehouse_folder_is_one_line_saying_to_make_it_writable():
-    assert recognised_fault(READ_ONLY) == Fault(
+    assert recognised_fault(READ_ONLY, Path("/mnt/ro/member_segmentation.duckdb")) == Fault(
         "The warehouse /mnt/ro/member_segmentation.duckdb cannot be written (Read-only file system): make /mnt/ro "
         "writable for you (chmod 700), or set DBT_DUCKDB_PATH to a file in a writable folder, then run the build "
         "again.",
@@ -121,7 +122,7 @@ def test_an_unwritable_warehouse_folder_is_one_line_saying_to_make_it_writable()
 
 
 def test_a_file_that_is_not_a_database_is_one_line_saying_to_move_it_away():
-    assert recognised_fault(NOT_A_DATABASE) == Fault(
+    assert recognised_fault(NOT_A_DATABASE, Path("/srv/notes.txt")) == Fault(
         "/srv/notes.txt is not a DuckDB database: set DBT_DUCKDB_PATH to the warehouse file, or move /srv/notes.txt "
         "away so that the build creates a new warehouse there, then run the build again.",
         CANNOT_CREATE_EXIT_CODE,
@@ -129,7 +130,7 @@ def test_a_file_that_is_not_a_database_is_one_line_saying_to_move_it_away():
 
 
 def test_a_full_disk_is_one_line_naming_the_file_and_what_to_free():
-    fault = recognised_fault(DISK_FULL)
+    fault = recognised_fault(DISK_FULL, WAREHOUSE)
 
     assert fault is not None
     assert fault.exit_code == IO_ERROR_EXIT_CODE
@@ -137,7 +138,16 @@ def test_a_full_disk_is_one_line_naming_the_file_and_what_to_free():
         "The disk is full (No space left on device while writing /mnt/small/x.duckdb.wal): free space on the disk "
         "of the warehouse"
     )
-    assert recognised_fault("12:00:01  1 of 151 START sql view model main.stg_plan_extracts__members") is None
+    assert (
+        recognised_fault("12:00:01  1 of 151 START sql view model main.stg_plan_extracts__members", WAREHOUSE) is None
+    )
+
+
+def test_an_extract_that_cannot_be_opened_is_not_a_warehouse_fault():
+    unreadable_extract = 'IO Error: Cannot open file "/data/raw/members.parquet": Permission denied'
+
+    assert recognised_fault(unreadable_extract, WAREHOUSE) is None
+    assert recognised_fault(unreadable_extract, Path("/data/raw/members.parquet")) is not None
 
 
 def test_an_interrupt_says_which_signal_and_to_build_again():

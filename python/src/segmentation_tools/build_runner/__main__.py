@@ -39,7 +39,7 @@ def holder_command(pid: int) -> str | None:
         return None
 
 
-def stream_build(dbt_arguments: list[str], forwarded: ForwardedSignals) -> BuildEnd:
+def stream_build(dbt_arguments: list[str], warehouse: Path, forwarded: ForwardedSignals) -> BuildEnd:
     """Run dbt build, passing its output through (without extract lines) until dbt's fatal error is a lock
     conflict or a warehouse fault, whose traceback is dropped."""
     dbt = Path(sys.executable).with_name("dbt")
@@ -51,7 +51,7 @@ def stream_build(dbt_arguments: list[str], forwarded: ForwardedSignals) -> Build
         for output_line in process.stdout or []:
             line = redacted(output_line)
             conflict = conflict or lock_conflict(line)
-            line_fault = recognised_fault(line)
+            line_fault = recognised_fault(line, warehouse)
             fault = fault or line_fault
             # dbt's fatal error (the line after its header) is followed by a traceback: the runner's one line about
             # the fault or the interrupt replaces both.
@@ -85,7 +85,7 @@ def main(dbt_arguments: list[str]) -> int:
     logs = Path(os.environ.get("DBT_LOG_PATH", "logs"))
     warehouse = Path(os.environ.get("DBT_DUCKDB_PATH", DEFAULT_WAREHOUSE))
     with ForwardedSignals() as forwarded:
-        end = stream_build(dbt_arguments, forwarded)
+        end = stream_build(dbt_arguments, warehouse, forwarded)
     for artifact in (target / "run_results.json", logs / "dbt.log"):
         redact_file(artifact)
     make_private(

@@ -34,9 +34,14 @@ class Fault:
     exit_code: int
 
 
-def warehouse_fault(line: str) -> Fault | None:
+def is_warehouse(path: str, warehouse: Path) -> bool:
+    """Whether DuckDB's message is about the warehouse file (or its write-ahead log), not an extract."""
+    return Path(path).resolve() in {warehouse.resolve(), Path(f"{warehouse}.wal").resolve()}
+
+
+def warehouse_fault(line: str, warehouse: Path) -> Fault | None:
     """The fault in this line of dbt's output if it is DuckDB failing to open the warehouse file."""
-    if match := NOT_A_DATABASE.search(line):
+    if (match := NOT_A_DATABASE.search(line)) and is_warehouse(match["path"], warehouse):
         path = match["path"]
         return Fault(
             f"{path} is not a DuckDB database: set DBT_DUCKDB_PATH to the warehouse file, or move {path} away so "
@@ -44,7 +49,7 @@ def warehouse_fault(line: str) -> Fault | None:
             CANNOT_CREATE_EXIT_CODE,
         )
     match = CANNOT_OPEN.search(line)
-    if not match:
+    if not match or not is_warehouse(match["path"], warehouse):
         return None
     path, reason = Path(match["path"]), match["reason"]
     if reason == "No such file or directory":
@@ -74,9 +79,10 @@ def disk_full_fault(line: str) -> Fault | None:
     )
 
 
-def recognised_fault(line: str) -> Fault | None:
-    """A fault of the build's surroundings named in this line of dbt's output (lock conflicts aside)."""
-    return warehouse_fault(line) or disk_full_fault(line)
+def recognised_fault(line: str, warehouse: Path) -> Fault | None:
+    """A fault of the build's surroundings named in this line of dbt's output (lock conflicts aside); warehouse is
+    the DuckDB file the build writes."""
+    return warehouse_fault(line, warehouse) or disk_full_fault(line)
 
 
 def interrupt_fault(signal_number: int) -> Fault:
