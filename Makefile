@@ -71,7 +71,7 @@ demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
-	mkdir -p warehouse
+	mkdir -p -m 700 warehouse && chmod 700 warehouse
 	$(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
@@ -81,8 +81,8 @@ refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMB
 	rm -rf $(REFRESH_DATA_PATH) $(REFRESH_WAREHOUSE)
 	$(BIN)/python -m segmentation_tools.demo_data --members $(REFRESH_MEMBERS) --out $(REFRESH_DATA_PATH) --as-of-date $(AS_OF_DATE) \
 		--snapshots $(REFRESH_SNAPSHOTS) --shift-share $(REFRESH_SHIFT_SHARE)
-	mkdir -p $(dir $(REFRESH_WAREHOUSE))
-	mode=refit; for snapshot in $(REFRESH_DATA_PATH)/*/; do \
+	mkdir -p -m 700 $(dir $(REFRESH_WAREHOUSE))
+	umask 077; mode=refit; for snapshot in $(REFRESH_DATA_PATH)/*/; do \
 		as_of=$$(basename $$snapshot); \
 		echo "== dbt build as of $$as_of, refresh_mode $$mode"; \
 		DBT_DUCKDB_PATH=$(REFRESH_WAREHOUSE) $(BIN)/dbt build \
@@ -99,7 +99,7 @@ publish: $(BIN)/.installed ## After a build: Parquet, Hyper (bi extra) and a man
 	$(BIN)/python -m segmentation_tools.publish --warehouse $(WAREHOUSE) --out $(PUBLISH_DIR) $(if $(filter 1,$(PUBLISH_PHI)),--include-phi)
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
-	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+	umask 077; $(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
 
 choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
 	$(BIN)/python -m segmentation_tools.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))

@@ -34,3 +34,13 @@
     {% set data_type = extract_source(table_name).columns[column_name].data_type %}
     {{ return(dbt.safe_cast(column_name, contract_sql_type(data_type))) }}
 {% endmacro %}
+
+{% macro contract_columns(table_name) %}
+    {#- The contract's columns of one extract, comma-separated, for staging's import: columns an extract carries
+        beyond the contract (an ssn, a full name) never enter the warehouse, not even a rejected row's
+        original_values. -#}
+    {% if not execute %}
+        {{ return('*') }}
+    {% endif %}
+    {{ return(extract_source(table_name).columns.keys() | join(', ')) }}
+{% endmacro %}

@@ -8,6 +8,12 @@
 {% macro preflight_extracts() %}
     {% if execute %}
         {% set problems = [] %}
+        {% set encoding = var('raw_csv_encoding') | string %}
+        {% if encoding | lower not in ('utf-8', 'utf-16', 'latin-1') %}
+            {{ exceptions.raise_compiler_error(
+                "var raw_csv_encoding is '" ~ encoding ~ "'; expected utf-8, utf-16 or latin-1."
+            ) }}
+        {% endif %}
         {% for extract in graph.sources.values() | selectattr('source_name', 'equalto', 'plan_extracts') | sort(attribute='name') %}
             {% do problems.extend(extract_problems(extract)) %}
         {% endfor %}
@@ -31,6 +37,12 @@
         {{ return([missing]) }}
     {% endif %}
     {% do adapter.dispatch('register_extract')(extract, path) %}
+    {% if file_format == 'csv' %}
+        {% set unreadable = adapter.dispatch('unreadable_csv_lines_problem')(extract, path) %}
+        {% if unreadable %}
+            {{ return([unreadable]) }}
+        {% endif %}
+    {% endif %}
 
     {% set found_types = adapter.dispatch('extract_column_types')(extract) %}
     {% set found_names = found_types.keys() | list %}
@@ -131,7 +143,10 @@
     {#- Registers the extract file as table plan_extracts.<name>, which is what source() reads on Spark:
         Parquet, or CSV read as text with its header row. The path goes in the options: a table's location
         must be a folder. -#}
-    {% set csv_header = ", header 'true'" if extract.meta.extract_format == 'csv' else "" %}
+    {% set csv_header = (
+        ", header 'true', encoding " ~ dbt.string_literal(spark_csv_encoding(var('raw_csv_encoding')))
+        if extract.meta.extract_format == 'csv' else ""
+    ) %}
     {#- Reading the file first makes a missing one fail with PATH_NOT_FOUND naming its path; create table would
         fail with UNABLE_TO_INFER_SCHEMA, which does not. -#}
     {% do run_query("select * from " ~ extract.meta.extract_format ~ ".`" ~ path ~ "` limit 0") %}
@@ -160,4 +175,73 @@
         {% do found_types.update({row['col_name'] | lower: row['data_type']}) %}
     {% endfor %}
     {{ return(found_types) }}
+{% endmacro %}
+
+{% macro duckdb__unreadable_csv_lines_problem(extract, path) %}
+    {#- The message for a CSV extract with lines DuckDB cannot read (fields more or fewer than the header's, text
+        not in var raw_csv_encoding, a quote not closed): the first three by line number, and how many there are;
+        none when every line reads. The file is read once in full, with the source's own options, keeping the
+        errors aside (store_rejects) instead of stopping on the first: DuckDB's own error quotes the line, which
+        holds a member's values, into the console and dbt's logs. These messages carry line numbers, column names
+        and counts only. -#}
+    {% set errors_table = 'preflight_csv_errors_' ~ extract.name %}
+    {% set scans_table = 'preflight_csv_scans_' ~ extract.name %}
+    {#- max(columns(*)) decodes every value of every line; count(*) alone would decode none. -#}
+    {% do run_query(
+        "select count(*), max(columns(*)) from read_csv(" ~ dbt.string_literal(path)
+        ~ extract.meta.extract_reader_options ~ ", store_rejects = true, rejects_table = "
+        ~ dbt.string_literal(errors_table) ~ ", rejects_scan = " ~ dbt.string_literal(scans_table) ~ ")"
+    ) %}
+    {% set lines = run_query(
+        "select line, error_type, min(column_name) as column_name,"
+        ~ " min(try_cast(regexp_extract(error_message, 'Found: (\\d+)', 1) as integer)) as fewest_fields,"
+        ~ " max(try_cast(regexp_extract(error_message, 'Found: (\\d+)', 1) as integer)) as most_fields,"
+        ~ " max(try_cast(regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) as integer))"
+        ~ " as header_fields, count(*) over () as unreadable_lines"
+        ~ " from " ~ errors_table ~ " group by line, error_type order by line, error_type limit 3"
+    ).rows %}
+    {% do run_query("drop table " ~ errors_table ~ "; drop table " ~ scans_table) %}
+    {% if not lines %}
+        {{ return(none) }}
+    {% endif %}
+    {% set described = [] %}
+    {% for line in lines %}
+        {% do described.append("line " ~ line['line'] ~ " " ~ csv_line_problem(line)) %}
+    {% endfor %}
+    {% set count = lines[0]['unreadable_lines'] %}
+    {% set what_to_do = (
+        "Set var raw_csv_encoding to the file's encoding (utf-8, utf-16 or latin-1), or export it as UTF-8."
+        if lines | selectattr('error_type', 'equalto', 'INVALID ENCODING') | list
+        else "Correct the file and run the build again."
+    ) %}
+    {{ return(
+        "Extract " ~ path ~ ": " ~ count ~ (" line cannot" if count == 1 else " lines cannot") ~ " be read as CSV: "
+        ~ ("the first 3: " if count > 3 else "") ~ described | join("; ") ~ ". " ~ what_to_do
+    ) }}
+{% endmacro %}
+
+{% macro csv_line_problem(line) %}
+    {#- What is wrong with one line DuckDB's CSV reader rejected, in words, without its values. -#}
+    {% set error_type = line['error_type'] %}
+    {#- DuckDB reports a short line once per missing field, a long one once per extra field. -#}
+    {% if error_type == 'MISSING COLUMNS' %}
+        {{ return("has " ~ line['fewest_fields'] ~ " fields where the header has " ~ line['header_fields']) }}
+    {% elif error_type == 'TOO MANY COLUMNS' %}
+        {{ return("has " ~ line['most_fields'] ~ " fields where the header has " ~ line['header_fields']) }}
+    {% elif error_type == 'INVALID ENCODING' %}
+        {{ return("is not " ~ var('raw_csv_encoding') ~ " text (column " ~ line['column_name'] ~ ")") }}
+    {% elif error_type == 'UNQUOTED VALUE' %}
+        {{ return("has a quote that is not closed (column " ~ line['column_name'] ~ ")") }}
+    {% endif %}
+    {{ return("cannot be read (" ~ error_type | lower ~ ")") }}
+{% endmacro %}
+
+{% macro default__unreadable_csv_lines_problem(extract, path) %}
+    {#- Spark reads a malformed CSV line permissively (nulls for the fields it cannot read): none reported here. -#}
+    {{ return(none) }}
+{% endmacro %}
+
+{% macro spark_csv_encoding(raw_csv_encoding) %}
+    {#- Java's name of a raw_csv_encoding, for Spark's CSV reader. -#}
+    {{ return({'utf-8': 'UTF-8', 'utf-16': 'UTF-16', 'latin-1': 'ISO-8859-1'}.get(raw_csv_encoding | lower, raw_csv_encoding)) }}
 {% endmacro %}

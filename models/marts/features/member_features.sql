@@ -1,3 +1,6 @@
+-- An extract with no rows, or none valid, stops the build here, naming it (macros/unusable_extracts.sql).
+{{ stop_if_an_extract_is_unusable() }}
+
 with
 
 current_enrollments as (

@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('plan_extracts', 'call_center_contacts') }}
+    -- The contract's columns only: anything else the extract carries stays out of the warehouse.
+    select {{ contract_columns('call_center_contacts') }} from {{ source('plan_extracts', 'call_center_contacts') }}
 
 ),
 

@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('plan_extracts', 'enrollments') }}
+    -- The contract's columns only: anything else the extract carries stays out of the warehouse.
+    select {{ contract_columns('enrollments') }} from {{ source('plan_extracts', 'enrollments') }}
 
 ),
 

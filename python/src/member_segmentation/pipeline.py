@@ -55,8 +55,11 @@ def _in_member_order(members: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted by member_id: k-means++ samples rows by position, so a fixed order makes the fit independent
     of how the warehouse happened to return the rows."""
     if members["member_id"].duplicated().any():
-        duplicated = members.loc[members["member_id"].duplicated(), "member_id"].iloc[0]
-        raise FeatureDataError(f"member_features.member_id: {duplicated!r} appears more than once; expected one row.")
+        # The count, not the ids: this message reaches dbt's log and run results, which hold no member-level values.
+        duplicated = members.loc[members["member_id"].duplicated(), "member_id"].nunique()
+        raise FeatureDataError(
+            f"member_features.member_id: {duplicated} member ids appear more than once; expected one row each."
+        )
     return members.sort_values("member_id", kind="stable", ignore_index=True)
 
 

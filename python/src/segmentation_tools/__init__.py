@@ -5,6 +5,13 @@ They drive the dbt project in the repository, so they are installed editable (``
 their own location.
 """
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+def create_files_owner_only() -> None:
+    """The warehouse, dbt's logs and run results and the tools' exports hold PHI: every file this process (and
+    dbt under it) creates from now on is readable and writable by its owner only (umask 077)."""
+    os.umask(0o077)

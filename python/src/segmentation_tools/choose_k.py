@@ -42,6 +42,8 @@ from member_segmentation.settings import SegmentationSettings, settings_from_con
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import silhouette_score
 
+from segmentation_tools import create_files_owner_only
+
 CANDIDATE_KS: tuple[int, ...] = tuple(range(2, 9))
 STABLE_JACCARD = 0.85
 # Below this the k-th cluster cuts inertia hardly more than the next one would. On the 100,000-member demo plan
@@ -256,6 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chart", type=Path, help="PNG path (default: beside the warehouse)")
     parser.add_argument("--sample-size", type=int, default=KSearchSettings.sample_size)
     args = parser.parse_args(argv)
+    create_files_owner_only()
 
     settings = settings_from_project(args.project_file, args.question)
     with duckdb.connect(str(args.warehouse), read_only=True) as warehouse:

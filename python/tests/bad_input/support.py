@@ -72,10 +72,12 @@ class BuildSlot:
         extracts: Extracts,
         mangle: Callable[[Path], None] | None = None,
         dbt_vars: dict | None = None,
+        file_format: str = "parquet",
     ) -> BuildResult:
-        write_extracts(extracts, self.raw)
+        write_extracts(extracts, self.raw, file_format)
         if mangle:
             mangle(self.raw)
         for leftover in self.workdir.glob("warehouse.duckdb*"):
             leftover.unlink()
-        return run_build(self.workdir, self.raw, dbt_vars)
+        format_vars = {"raw_format": file_format} if file_format != "parquet" else {}
+        return run_build(self.workdir, self.raw, {**format_vars, **(dbt_vars or {})})

@@ -154,8 +154,10 @@ def test_fewer_members_than_segments_is_a_clear_error(planted, personas, persona
         fit_segment_centroids(planted.head(3), personas, persona_profiles, default_settings)
 
 
-def test_duplicate_member_rows_are_an_error_naming_the_member(planted, personas, persona_profiles, default_settings):
+def test_duplicate_member_rows_are_an_error_counting_them_without_naming_a_member(
+    planted, personas, persona_profiles, default_settings
+):
     doubled = pd.concat([planted, planted.head(1)])
 
-    with pytest.raises(FeatureDataError, match=r"member_features\.member_id: 'M000000' appears more than once"):
+    with pytest.raises(FeatureDataError, match=r"member_features\.member_id: 1 member ids appear more than once"):
         fit_segment_centroids(doubled, personas, persona_profiles, default_settings)

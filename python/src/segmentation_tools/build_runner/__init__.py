@@ -19,6 +19,9 @@ LOCK_EXIT_CODE = 75
 LOCK_ERROR = re.compile(
     r'Could not set lock on file "(?P<path>[^"]+)": Conflicting lock is held in .*\(PID (?P<pid>\d+)\)'
 )
+# dbt's first line of a node's error only names the node ("Runtime Error in model x (models/x.sql)"); the reason
+# is the line after it.
+DBT_ERROR_HEADER = re.compile(r"^\w+ Error in \w+ \S+ \(.*\)$")
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 
@@ -44,8 +47,9 @@ def lock_message(conflict: LockConflict, holder_command: str | None) -> str:
             "wait for it to finish, then run the build again."
         )
     return (
-        f"{conflict.path} is locked by another process (pid {conflict.pid}), such as an open connection to the "
-        "warehouse; close it, then run the build again."
+        f"{conflict.path} is locked by another process (pid {conflict.pid}): an open connection to the warehouse, "
+        "read-only ones too, keeps a build from writing it; close it, then run the build again (read a copy of the "
+        "warehouse instead, docs/RESULTS.md)."
     )
 
 
@@ -58,7 +62,7 @@ def failure_reason(message: str) -> str:
     if any(line.startswith("Traceback (most recent call last)") for line in lines):
         exception_type, _, text = lines[-1].partition(": ")
         return text or exception_type
-    return lines[0]
+    return lines[1] if len(lines) > 1 and DBT_ERROR_HEADER.match(lines[0]) else lines[0]
 
 
 def node_name(unique_id: str) -> str:

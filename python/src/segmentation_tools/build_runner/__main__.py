@@ -3,17 +3,32 @@ e.g. ``--vars '{raw_data_path: data/raw}'``."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from segmentation_tools import create_files_owner_only
 from segmentation_tools.build_runner import LOCK_EXIT_CODE, LockConflict, failure_summary, lock_conflict, lock_message
+from segmentation_tools.build_runner.faults import Fault, interrupt_fault, recognised_fault, redact_file, redacted
+from segmentation_tools.build_runner.signals import ForwardedSignals
 
 # dbt prints this line just before the error it is about; a lock conflict's own message replaces both.
 ERROR_HEADER = "Encountered an error:"
+DEFAULT_WAREHOUSE = "warehouse/member_segmentation.duckdb"  # profiles.yml's default for DBT_DUCKDB_PATH
+
+
+@dataclass(frozen=True)
+class BuildEnd:
+    """How dbt ended: its exit code, and the fault of its surroundings it met, if any."""
+
+    return_code: int
+    conflict: LockConflict | None
+    fault: Fault | None
 
 
 def holder_command(pid: int) -> str | None:
@@ -24,16 +39,26 @@ def holder_command(pid: int) -> str | None:
         return None
 
 
-def stream_build(dbt_arguments: list[str]) -> tuple[int, LockConflict | None]:
-    """Run dbt build, passing its output through until a lock conflict, whose traceback is dropped."""
+def stream_build(dbt_arguments: list[str], warehouse: Path, forwarded: ForwardedSignals) -> BuildEnd:
+    """Run dbt build, passing its output through (without extract lines) until dbt's fatal error is a lock
+    conflict or a warehouse fault, whose traceback is dropped."""
     dbt = Path(sys.executable).with_name("dbt")
-    held_back, conflict = None, None
+    held_back, conflict, fault, silenced = None, None, None, False
     with subprocess.Popen(
         [str(dbt), "build", *dbt_arguments], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
     ) as process:
-        for line in process.stdout or []:
+        forwarded.to(process)
+        for output_line in process.stdout or []:
+            line = redacted(output_line)
             conflict = conflict or lock_conflict(line)
-            if conflict:
+            line_fault = recognised_fault(line, warehouse)
+            fault = fault or line_fault
+            # dbt's fatal error (the line after its header) is followed by a traceback: the runner's one line about
+            # the fault or the interrupt replaces both.
+            fatal = held_back is not None and (line_fault is not None or forwarded.received is not None)
+            silenced = silenced or conflict is not None or fatal
+            if silenced:
+                held_back = None
                 continue
             if held_back is not None:
                 sys.stdout.write(held_back)
@@ -41,23 +66,58 @@ def stream_build(dbt_arguments: list[str]) -> tuple[int, LockConflict | None]:
             if held_back is None:
                 sys.stdout.write(line)
             sys.stdout.flush()
-    if held_back is not None and conflict is None:
+    if held_back is not None:
         sys.stdout.write(held_back)
-    return process.returncode, conflict
+    return BuildEnd(process.returncode, conflict, fault)
+
+
+def make_private(paths: list[Path]) -> None:
+    """Owner-only modes for PHI files an earlier build (before the umask) left readable to others."""
+    for path in paths:
+        with contextlib.suppress(OSError):  # e.g. on a read-only file system: the build said so already
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def main(dbt_arguments: list[str]) -> int:
+    create_files_owner_only()
     started = time.time()
-    return_code, conflict = stream_build(dbt_arguments)
-    if conflict:
-        print(lock_message(conflict, holder_command(conflict.pid)), file=sys.stderr)
+    target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    logs = Path(os.environ.get("DBT_LOG_PATH", "logs"))
+    warehouse = Path(os.environ.get("DBT_DUCKDB_PATH", DEFAULT_WAREHOUSE))
+    with ForwardedSignals() as forwarded:
+        end = stream_build(dbt_arguments, warehouse, forwarded)
+    for artifact in (target / "run_results.json", logs / "dbt.log"):
+        redact_file(artifact)
+    make_private(
+        [
+            path
+            for path in (
+                warehouse,
+                Path(f"{warehouse}.wal"),
+                target,
+                logs,
+                logs / "dbt.log",
+                target / "run_results.json",
+            )
+            if path.exists()
+        ]
+    )
+    if forwarded.received is not None:
+        fault = interrupt_fault(forwarded.received)
+        print(fault.message, file=sys.stderr)
+        return fault.exit_code
+    if end.conflict:
+        print(lock_message(end.conflict, holder_command(end.conflict.pid)), file=sys.stderr)
         return LOCK_EXIT_CODE
-    run_results = Path(os.environ.get("DBT_TARGET_PATH", "target")) / "run_results.json"
-    if return_code != 0 and run_results.exists() and run_results.stat().st_mtime >= started:
+    run_results = target / "run_results.json"
+    if end.return_code != 0 and run_results.exists() and run_results.stat().st_mtime >= started:
         summary = failure_summary(json.loads(run_results.read_text()))
         if summary:
             print("dbt build failed:\n  " + "\n  ".join(summary), file=sys.stderr)
-    return return_code
+    if end.fault:
+        print(end.fault.message, file=sys.stderr)
+        return end.fault.exit_code
+    return end.return_code
 
 
 if __name__ == "__main__":

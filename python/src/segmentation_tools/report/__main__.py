@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from segmentation_tools import create_files_owner_only
 from segmentation_tools.report.html import render_report
 from segmentation_tools.report.warehouse import read_report_data
 
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> None:
         "--sample-size", type=int, default=20_000, help="members sampled for distributions and the projection"
     )
     args = parser.parse_args(argv)
+    create_files_owner_only()
     if not args.database.exists():
         parser.error(f"{args.database} does not exist; run `make build` first.")
     page = render_report(read_report_data(args.database, args.sample_size))

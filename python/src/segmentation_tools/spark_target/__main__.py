@@ -7,10 +7,12 @@ import sys
 
 from dbt.cli.main import dbtRunner
 
+from segmentation_tools import create_files_owner_only
 from segmentation_tools.spark_target import register_local_session
 
 
 def main(dbt_arguments: list[str]) -> int:
+    create_files_owner_only()
     register_local_session()
     result = dbtRunner().invoke(dbt_arguments)
     if result.exception is not None and not result.success:
