@@ -12,7 +12,14 @@ RAW_FORMAT ?= parquet
 # The SQL sqlfluff checks (.sqlfluff): models, singular tests and analyses.
 SQL_PATHS := models tests analyses
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
-WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
+# Demo and real data never share a warehouse. make build writes the demo's extracts and DEMO_WAREHOUSE; a build
+# on a plan's extracts (make dbt-build RAW_DATA_PATH=...) writes PLAN_WAREHOUSE unless WAREHOUSE names another.
+# Either way dbt refuses to add a demo as-of date to a warehouse holding a plan's runs, or the reverse
+# (macros/warehouse_origin.sql).
+DEMO_DATA_PATH := data/raw
+DEMO_WAREHOUSE ?= warehouse/demo.duckdb
+PLAN_WAREHOUSE ?= warehouse/member_segmentation.duckdb
+WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),$(if $(filter $(DEMO_DATA_PATH),$(RAW_DATA_PATH)),$(DEMO_WAREHOUSE),$(PLAN_WAREHOUSE)))
 SEGMENTATION_QUESTION ?=
 # make refresh-demo: monthly snapshots of one plan ending on AS_OF_DATE, built in order into their own warehouse.
 REFRESH_MEMBERS ?= 100000
@@ -28,7 +35,7 @@ REFRESH_SUMMARY_SQL := select as_of_date, refresh_mode, members, entered_members
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install install-spark build demo-data dbt-build refresh-demo report docs choose-k bench bench-scaling test test-spark lint format \
+.PHONY: help install install-spark build demo-data demo-data-current dbt-build refresh-demo report docs choose-k bench bench-scaling test test-spark lint format \
 	lock lock-spark clean
 
 help: ## List the targets
@@ -53,17 +60,21 @@ $(BIN)/.spark-installed: $(BIN)/.installed requirements/spark.txt
 
 install-spark: $(BIN)/.spark-installed ## Add the Spark target's pinned dependencies to .venv
 
-$(RAW_DATA_PATH)/members.$(RAW_FORMAT): | $(BIN)/.installed
-	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
+# The demo extracts make build needs: kept when RAW_DATA_PATH holds this plan already (its demo_plan.json),
+# regenerated when it holds another size, refused when it holds extracts that are not demo data.
+demo-data-current: $(BIN)/.installed
+	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT) --reuse
 
 demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
-	mkdir -p warehouse
-	$(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
+	mkdir -p $(dir $(WAREHOUSE))
+	DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
 
-build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
+# The demo writes its own warehouse (DEMO_WAREHOUSE), never the one a build on a plan's extracts defaults to.
+build: WAREHOUSE = $(or $(DBT_DUCKDB_PATH),$(DEMO_WAREHOUSE))
+build: $(BIN)/.installed demo-data-current dbt-build ## Install, generate the demo data (again if MEMBERS changed), dbt build into DEMO_WAREHOUSE
 
 # The first snapshot is always refit (there is no earlier model to score with); the later ones use REFRESH_MODE.
 refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMBERS=100000) built in order into REFRESH_WAREHOUSE
@@ -81,10 +92,10 @@ refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMB
 	$(BIN)/python -c "import duckdb; print(duckdb.connect('$(REFRESH_WAREHOUSE)', read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
 
 report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
-	$(BIN)/python -m segmentation_tools.report --out target/segment_report.html
+	$(BIN)/python -m segmentation_tools.report --warehouse $(WAREHOUSE) --out target/segment_report.html
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
-	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+	DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
 
 choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
 	$(BIN)/python -m segmentation_tools.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))

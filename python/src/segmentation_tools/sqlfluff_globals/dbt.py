@@ -48,3 +48,11 @@ def safe_cast(field: str, type: str) -> str:
 
 def hash(field: str) -> str:
     return f"md5(cast({field} as varchar))"
+
+
+def date_trunc(datepart: str, date: str) -> str:
+    return f"date_trunc('{datepart}', {date})"
+
+
+def datediff(first_date: str, second_date: str, datepart: str) -> str:
+    return f"date_diff('{datepart}', {first_date}, {second_date})"
