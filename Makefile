@@ -92,7 +92,7 @@ refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMB
 	$(BIN)/python -c "import duckdb; print(duckdb.connect('$(REFRESH_WAREHOUSE)', read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
 
 report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
-	$(BIN)/python -m segmentation_tools.report --warehouse $(WAREHOUSE) --out target/segment_report.html
+	$(BIN)/python -m segmentation_tools.report --database $(WAREHOUSE) --out target/segment_report.html
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
 	DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'

@@ -20,6 +20,7 @@ import pytest
 from segmentation_tools.bench.harness import warehouse_path
 from segmentation_tools.demo_data.generate import generate_snapshots, monthly_as_of_dates
 from segmentation_tools.demo_data.marker import MARKER_NAME
+from segmentation_tools.report.__main__ import main as render_report
 
 from tests.support import AS_OF, REPO_ROOT, dbt_build, dbt_output, query, run_build, run_dbt
 
@@ -136,6 +137,12 @@ def test_half_of_a_months_email_events_gone_warns_naming_extract_month_and_size(
         f"and as_of_date = date '{AS_OF_DATES[2]}'",
     )
     assert warned.to_dict("records") == [{"node_name": "extract_checks_within_thresholds", "failures": 1}]
+    # ... and the segment report lists it among the last builds' warnings
+    render_report(["--database", str(warehouse_path(workdir)), "--out", str(tmp_path / "report.html")])
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    warnings_table = page[page.index('id="build_warnings"') :]
+    assert "extract_checks_within_thresholds" in warnings_table
+    assert "Got 1 result, configured to warn if != 0" in warnings_table
 
 
 def test_thirty_percent_of_the_members_gone_warns_naming_the_extract_and_size(monthly_runs, tmp_path):

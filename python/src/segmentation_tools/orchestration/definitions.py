@@ -10,10 +10,11 @@ dbt step runs in the pool member_segmentation_warehouse; a month whose predecess
 before dbt starts.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Dagster reads the asset function's context annotation at definition time.
 import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from segmentation_tools.orchestration.months import as_of_date_for, extracts_for
 PROJECT_DIR = Path(__file__).resolve().parents[4]
 WRITER_TAG = "member_segmentation/warehouse"
 WRITER_POOL = "member_segmentation_warehouse"
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")  # this environment's dbt, as make runs it
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class MonthlySettings:
     project_dir: Path = PROJECT_DIR
 
     @classmethod
-    def from_environment(cls) -> MonthlySettings:
+    def from_environment(cls) -> "MonthlySettings":
         return cls(
             extracts_root=Path(os.environ.get("MEMBER_SEGMENTATION_EXTRACTS", "data/refresh")),
             first_month=os.environ.get("MEMBER_SEGMENTATION_FIRST_MONTH", "2025-10-01"),
@@ -65,20 +67,24 @@ def built_as_of_dates(warehouse: Path) -> list:
         return [row[0] for row in connection.sql("select as_of_date from segmentation_run_history").fetchall()]
 
 
-def manifest_of(dbt: DbtCliResource, project_dir: Path) -> Path:
-    """target/manifest.json of the project (dbt parse writes it when it is missing)."""
+def manifest_of(project_dir: Path) -> Path:
+    """target/manifest.json of the project (DBT_TARGET_PATH/manifest.json); dbt parse writes it when missing."""
     manifest = Path(os.environ.get("DBT_TARGET_PATH", project_dir / "target")) / "manifest.json"
     if not manifest.exists():
-        dbt.cli(["parse", "--quiet"], manifest={}, raise_on_error=True).wait()
+        subprocess.run([str(DBT_EXECUTABLE), "parse", "--quiet"], cwd=project_dir, check=True)
     return manifest
 
 
 def monthly_definitions(settings: MonthlySettings) -> Definitions:
     partitions = MonthlyPartitionsDefinition(start_date=settings.first_month)
-    dbt = DbtCliResource(project_dir=str(settings.project_dir), profiles_dir=str(settings.project_dir))
+    dbt = DbtCliResource(
+        project_dir=str(settings.project_dir),
+        profiles_dir=str(settings.project_dir),
+        dbt_executable=str(DBT_EXECUTABLE),
+    )
 
     @dbt_assets(
-        manifest=manifest_of(dbt, settings.project_dir),
+        manifest=manifest_of(settings.project_dir),
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
         pool=WRITER_POOL,
