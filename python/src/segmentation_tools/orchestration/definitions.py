@@ -100,9 +100,8 @@ def monthly_definitions(settings: MonthlySettings) -> Definitions:
         context.log.info(f"dbt build as of {as_of} into {warehouse}")
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
-    monthly_job = define_asset_job(
-        "monthly_segmentation", selection=[member_segmentation], partitions_def=partitions, tags={WRITER_TAG: "writer"}
-    )
+    # The job's partitions are the assets' (monthly).
+    monthly_job = define_asset_job("monthly_segmentation", selection=[member_segmentation], tags={WRITER_TAG: "writer"})
     # Each month's partition is built on the 5th of the next month at 06:00, once its extracts have arrived.
     schedule = build_schedule_from_partitioned_job(monthly_job, day_of_month=5, hour_of_day=6)
     return Definitions(assets=[member_segmentation], jobs=[monthly_job], schedules=[schedule], resources={"dbt": dbt})
