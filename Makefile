@@ -12,7 +12,14 @@ RAW_FORMAT ?= parquet
 # The SQL sqlfluff checks (.sqlfluff): models, singular tests and analyses.
 SQL_PATHS := models tests analyses
 DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
-WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
+# Demo and real data never share a warehouse. make build writes the demo's extracts and DEMO_WAREHOUSE; a build
+# on a plan's extracts (make dbt-build RAW_DATA_PATH=...) writes PLAN_WAREHOUSE unless WAREHOUSE names another.
+# Either way dbt refuses to add a demo as-of date to a warehouse holding a plan's runs, or the reverse
+# (macros/warehouse_origin.sql).
+DEMO_DATA_PATH := data/raw
+DEMO_WAREHOUSE ?= warehouse/demo.duckdb
+PLAN_WAREHOUSE ?= warehouse/member_segmentation.duckdb
+WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),$(if $(filter $(DEMO_DATA_PATH),$(RAW_DATA_PATH)),$(DEMO_WAREHOUSE),$(PLAN_WAREHOUSE)))
 SEGMENTATION_QUESTION ?=
 # make publish: the dated folders BI tools read; PUBLISH_PHI=1 adds the member-level marts (PHI).
 PUBLISH_DIR ?= published
@@ -31,8 +38,9 @@ REFRESH_SUMMARY_SQL := select as_of_date, refresh_mode, members, entered_members
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help install install-spark install-bi publish test-bi lock-bi build demo-data dbt-build refresh-demo report docs choose-k bench bench-scaling test test-spark lint format \
-	lock lock-spark clean
+.PHONY: help install install-spark install-bi publish test-bi lock-bi build demo-data demo-data-current dbt-build \
+	refresh-demo report docs choose-k bench bench-scaling test test-fast test-spark lint format lock lock-spark clean \
+	install-orchestration test-orchestration lock-orchestration
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,17 +72,21 @@ $(BIN)/.bi-installed: $(BIN)/.installed requirements/bi.txt
 
 install-bi: $(BIN)/.bi-installed ## Add the BI extra's pinned dependencies to .venv (Tableau Hyper, MetricFlow)
 
-$(RAW_DATA_PATH)/members.$(RAW_FORMAT): | $(BIN)/.installed
-	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
+# The demo extracts make build needs: kept when RAW_DATA_PATH holds this plan already (its demo_plan.json),
+# regenerated when it holds another size, refused when it holds extracts that are not demo data.
+demo-data-current: $(BIN)/.installed
+	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT) --reuse
 
 demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
-	mkdir -p -m 700 warehouse && chmod 700 warehouse
-	$(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
+	mkdir -p -m 700 $(dir $(WAREHOUSE)) && chmod 700 $(dir $(WAREHOUSE))
+	DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
 
-build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
+# The demo writes its own warehouse (DEMO_WAREHOUSE), never the one a build on a plan's extracts defaults to.
+build: WAREHOUSE = $(or $(DBT_DUCKDB_PATH),$(DEMO_WAREHOUSE))
+build: $(BIN)/.installed demo-data-current dbt-build ## Install, generate the demo data (again if MEMBERS changed), dbt build into DEMO_WAREHOUSE
 
 # The first snapshot is always refit (there is no earlier model to score with); the later ones use REFRESH_MODE.
 refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMBERS=100000) built in order into REFRESH_WAREHOUSE
@@ -92,20 +104,46 @@ refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMB
 	$(BIN)/python -c "import duckdb; print(duckdb.connect('$(REFRESH_WAREHOUSE)', read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
 
 report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
-	$(BIN)/python -m segmentation_tools.report --out target/segment_report.html
+	$(BIN)/python -m segmentation_tools.report --database $(WAREHOUSE) --out target/segment_report.html
 
 # Published marts (meta publish: true) of the build's as-of date: PUBLISH_DIR/<as_of_date>/, Hyper with the bi extra.
 publish: $(BIN)/.installed ## After a build: Parquet, Hyper (bi extra) and a manifest in PUBLISH_DIR/<as_of_date>/ (PUBLISH_PHI=1: member lists too)
 	$(BIN)/python -m segmentation_tools.publish --warehouse $(WAREHOUSE) --out $(PUBLISH_DIR) $(if $(filter 1,$(PUBLISH_PHI)),--include-phi)
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
-	umask 077; $(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+	umask 077; DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
 
 choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
 	$(BIN)/python -m segmentation_tools.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))
 
-test: lint ## Lint, then pytest: unit, end-to-end, bad-input and project tests (python/tests/, all but spark/ and bi/)
-	$(BIN)/python -m pytest --ignore=python/tests/spark --ignore=python/tests/bi
+test: lint ## Lint, then pytest: unit, end-to-end, bad-input and project tests (all but spark/, bi/, orchestration/)
+	$(BIN)/python -m pytest --ignore=python/tests/spark --ignore=python/tests/bi --ignore=python/tests/orchestration
+
+# Fast feedback while editing: lint, then the unit and project tests that need no dbt build (about a minute on
+# a quiet 2-core machine; `make test` also runs every end-to-end build, about 7-10 minutes).
+test-fast: lint ## Lint, then the unit and project tests that need no end-to-end build (about a minute)
+	$(BIN)/python -m pytest python/tests/unit python/tests/project -m "not end_to_end" -q
+
+# The orchestration extra: a monthly Dagster schedule of the build (docs/ORCHESTRATION.md), never needed by
+# make build or make test (whose tests do not import it).
+$(BIN)/.orchestration-installed: $(BIN)/.installed requirements/orchestration.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/orchestration.txt
+	$(BIN)/python -m pip check
+	touch $@
+
+install-orchestration: $(BIN)/.orchestration-installed ## Add Dagster and dagster-dbt (requirements/orchestration.txt) to .venv
+
+test-orchestration: $(BIN)/.orchestration-installed ## Materialize two monthly partitions of demo snapshots in order with Dagster
+	$(BIN)/python -m pytest python/tests/orchestration
+
+lock-orchestration: ## Re-pin requirements/orchestration.txt: what requirements/orchestration.in adds to requirements/base.txt
+	rm -rf /tmp/member-segmentation-lock && $(PYTHON_BOOTSTRAP) -m venv /tmp/member-segmentation-lock
+	/tmp/member-segmentation-lock/bin/pip install --quiet --no-deps --requirement requirements/base.txt
+	/tmp/member-segmentation-lock/bin/pip freeze | sort > /tmp/member-segmentation-lock/base.txt
+	/tmp/member-segmentation-lock/bin/pip install --quiet --requirement requirements/base.txt --requirement requirements/orchestration.in
+	{ echo '# Generated by `make lock-orchestration`: what requirements/orchestration.in adds to requirements/base.txt, every package pinned.'; \
+	  /tmp/member-segmentation-lock/bin/pip freeze | sort | comm -13 /tmp/member-segmentation-lock/base.txt -; } \
+	  > requirements/orchestration.txt
 
 test-spark: $(BIN)/.spark-installed ## Build the project on a local Spark session and check every mart equals the DuckDB build's
 	$(BIN)/python -m pytest python/tests/spark

@@ -22,7 +22,25 @@ from tests.support import (
     dbt_build,
     run_build,
     run_dbt,
+    set_announcer,
 )
+
+
+def pytest_configure(config) -> None:
+    """Each dbt command a test starts is announced on the terminal as it starts, even under -q and output
+    capture, so a long end-to-end run shows which build it is on."""
+
+    def write_line(line: str) -> None:
+        capture = config.pluginmanager.getplugin("capturemanager")
+        terminal = config.pluginmanager.getplugin("terminalreporter")
+        if capture is None or terminal is None:
+            print(line, flush=True)
+            return
+        with capture.global_and_fixture_disabled():
+            terminal.write_line("")
+            terminal.write_line(line)
+
+    set_announcer(write_line)
 
 
 @pytest.fixture(scope="session")

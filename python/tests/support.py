@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,26 @@ import duckdb
 import numpy as np
 import pandas as pd
 from segmentation_tools.bench.harness import dbt_command, dbt_environment, run_results_path, warehouse_path
+
+# How a line reaches the terminal while pytest captures output: conftest.py points it at pytest's terminal.
+_announcer: list = [lambda line: print(line, file=sys.stderr, flush=True)]
+_builds_started = [0]
+
+
+def set_announcer(write_line) -> None:
+    _announcer[0] = write_line
+
+
+def announce_dbt(args: list[str], dbt_vars: dict | None) -> None:
+    """Say which dbt command a test is starting (end-to-end builds take tens of seconds each): its number in the
+    session, the command, the extracts and as-of date, and the test that asked for it."""
+    _builds_started[0] += 1
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0] or "outside a test"
+    extracts = (dbt_vars or {}).get("raw_data_path")
+    where = f" on {Path(extracts).name}" if extracts else ""
+    as_of = f" as of {dbt_vars['as_of_date']}" if dbt_vars and "as_of_date" in dbt_vars else ""
+    _announcer[0](f"[dbt {_builds_started[0]}] dbt {' '.join(args)}{where}{as_of} for {test}")
+
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The generated plan the end-to-end tests build once per session (fixtures extracts and build in conftest.py).
@@ -76,6 +97,7 @@ def run_dbt(
     Raises with dbt's own output when the command fails, so a red test shows why.
     """
     workdir.mkdir(parents=True, exist_ok=True)
+    announce_dbt(args, dbt_vars)
     completed = subprocess.run(
         dbt_command(args, dbt_vars),
         cwd=project_dir,
@@ -141,6 +163,7 @@ def run_build(
 ) -> BuildResult:
     """Run a build to the end, failed or not, and return what it printed."""
     command, build_env = build_command(workdir, raw_data_path, dbt_vars, env, dbt_arguments)
+    announce_dbt(["build", *dbt_arguments], {"raw_data_path": str(raw_data_path), **(dbt_vars or {})})
     started = time.time()
     completed = subprocess.run(command, cwd=REPO_ROOT, env=build_env, capture_output=True, text=True, check=False)
     results = run_results_path(workdir)

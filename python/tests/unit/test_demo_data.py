@@ -141,7 +141,8 @@ def test_writes_exactly_the_seven_extracts_and_the_truth(file_format, parquet_di
     raw = parquet_dir if file_format == "parquet" else csv_dir
 
     assert set(file_bytes(raw)) == {f"{table}.{file_format}" for table in EXTRACT_SCHEMAS} | {
-        "_truth/planted_personas.parquet"
+        "_truth/planted_personas.parquet",
+        "demo_plan.json",  # the marker that says these extracts are the demo's (demo_data/marker.py)
     }
 
 

@@ -17,6 +17,7 @@ from segmentation_tools.demo_data.generate import (
     generate_snapshots,
     monthly_as_of_dates,
 )
+from segmentation_tools.demo_data.marker import DemoPlan, reuse_decision
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,11 +55,28 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="with --snapshots: make the last snapshot a shifted population, this share of members showing "
         "another persona's activity over their whole window (default 0: no shift)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep OUT when it already holds this demo plan (its demo_plan.json matches the arguments), regenerate "
+        "it when it holds another one, refuse when it holds extracts without the marker (`make build` uses this)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = _parse_args(argv)
+    if args.reuse:
+        if args.snapshots != 1:
+            raise SystemExit("--reuse is for one set of extracts (make build), not --snapshots")
+        wanted = DemoPlan(args.members, args.as_of_date.isoformat(), args.seed, args.file_format)
+        try:
+            reuse, message = reuse_decision(args.out, wanted)
+        except ValueError as refusal:
+            raise SystemExit(f"error: {refusal}") from None
+        print(message)
+        if reuse:
+            return
     started = time.perf_counter()
     if args.snapshots == 1:
         written = {

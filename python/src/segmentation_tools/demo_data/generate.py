@@ -52,6 +52,7 @@ from segmentation_tools.demo_data.events import (
     email_events_table,
     portal_logins_table,
 )
+from segmentation_tools.demo_data.marker import DemoPlan, remove_marker, write_marker
 from segmentation_tools.demo_data.members import Population, draw_population, members_table
 from segmentation_tools.demo_data.plans import PlanLineup, plan_rates, plans_table
 from segmentation_tools.demo_data.timeline import Timeline, build_timeline, shift_months
@@ -160,6 +161,8 @@ def _generate(
         raise ValueError(f"n_members must be positive, got {n_members}")
     if file_format not in FILE_FORMATS:
         raise ValueError(f"file_format must be one of {FILE_FORMATS}, got {file_format!r}")
+    for out_dir in out_dirs.values():
+        remove_marker(out_dir)
     timeline = build_timeline(list(out_dirs))
     plans_rng = random_stream(seed, "plans")
     lineup = PlanLineup(table=plans_table(plans_rng, timeline.year), rates=plan_rates(plans_rng))
@@ -179,6 +182,9 @@ def _generate(
                 change_share=change_share,
                 shift_share=shift_share,
             )
+    for as_of, out_dir in out_dirs.items():
+        plan = DemoPlan(n_members, as_of.isoformat(), seed, file_format, len(out_dirs), change_share, shift_share)
+        write_marker(out_dir, plan)
     return dict(zip(out_dirs, writers.rows, strict=True))
 
 

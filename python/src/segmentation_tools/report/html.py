@@ -20,7 +20,7 @@ from segmentation_tools.report.charts import (
     segment_features,
     segment_sizes_figure,
 )
-from segmentation_tools.report.warehouse import OPTIONAL_TABLE_ROW_LIMIT, ReportData
+from segmentation_tools.report.warehouse import LAST_BUILDS, OPTIONAL_TABLE_ROW_LIMIT, ReportData
 
 SIZE_TABLE_ID = "segment-sizes"
 MEANS_TABLE_ID = "segment-means"
@@ -89,6 +89,19 @@ def _optional_section(
         f"The first {OPTIONAL_TABLE_ROW_LIMIT} rows of {table_name}." if len(table) == OPTIONAL_TABLE_ROW_LIMIT else ""
     )
     return _section(title, f"From {table_name}. {shown}", table.to_html(index=False, border=0, table_id=table_name))
+
+
+def _build_warnings_section(warnings: pd.DataFrame | None) -> str:
+    title = f"Warnings in the last {LAST_BUILDS} builds"
+    explanation = (
+        "The tests that warned or failed, and the nodes that errored, in the warehouse's last builds "
+        "(build_results_history, which keeps every build's outcome node by node)."
+    )
+    if warnings is None:
+        return _section(title, explanation, '<p class="note">No build_results_history table in this warehouse.</p>')
+    if warnings.empty:
+        return _section(title, explanation, '<p class="note">No warnings, failures or errors in these builds.</p>')
+    return _section(title, explanation, warnings.to_html(index=False, border=0, table_id="build_warnings"))
 
 
 def _run_table(runs: pd.DataFrame, as_of_date: str) -> str:
@@ -165,6 +178,7 @@ def render_report(data: ReportData) -> str:
             "How segments and recommended actions are distributed across member groups, once the build produces "
             "the fairness review.",
         ),
+        _build_warnings_section(data.build_warnings),
         _section(
             "About this run",
             "The settings and library versions of the segmentation run (segmentation_run; "

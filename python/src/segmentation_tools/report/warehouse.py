@@ -18,6 +18,34 @@ REPORT_TABLES = ("segment_profiles", "segment_centroids", "member_outreach", "me
 # review): their rows of the report's as-of date, at most this many.
 OPTIONAL_TABLES = ("segment_migrations", "segment_drift", "segment_fairness")
 OPTIONAL_TABLE_ROW_LIMIT = 200
+# The warnings, failures and errors of the last builds, from the results history the on-run-end hook keeps
+# (macros/build_results_history.sql).
+LAST_BUILDS = 5
+BUILD_WARNINGS_SQL = f"""
+with
+
+last_builds as (
+
+    select invocation_id, min(run_started_at) as run_started_at
+    from build_results_history
+    group by invocation_id
+    order by run_started_at desc
+    limit {LAST_BUILDS}
+
+)
+
+select
+    last_builds.run_started_at,
+    build_results_history.as_of_date,
+    build_results_history.node_name,
+    build_results_history.status,
+    build_results_history.failures,
+    build_results_history.message
+from build_results_history
+inner join last_builds on build_results_history.invocation_id = last_builds.invocation_id
+where build_results_history.status in ('warn', 'fail', 'error')
+order by last_builds.run_started_at desc, build_results_history.node_name
+"""
 
 MEMBER_SAMPLE_SQL = """
 select
@@ -45,6 +73,7 @@ class ReportData:
     centroids: pd.DataFrame
     member_sample: pd.DataFrame
     optional_tables: dict[str, pd.DataFrame | None]
+    build_warnings: pd.DataFrame | None = None  # None: the warehouse keeps no results history
 
 
 def read_report_data(database: Path, sample_size: int) -> ReportData:
@@ -73,6 +102,7 @@ def read_report_data(database: Path, sample_size: int) -> ReportData:
                 name: _optional_rows(connection, name, name in dated, as_of_date) if name in existing else None
                 for name in OPTIONAL_TABLES
             },
+            build_warnings=connection.execute(BUILD_WARNINGS_SQL).df() if "build_results_history" in existing else None,
         )
 
 

@@ -52,3 +52,11 @@ def hash(field: str) -> str:
 
 def date_spine(datepart: str, start_date: str, end_date: str) -> str:
     return f"select unnest(generate_series({start_date}, {end_date}, interval 1 {datepart})) as date_{datepart}"
+
+
+def date_trunc(datepart: str, date: str) -> str:
+    return f"date_trunc('{datepart}', {date})"
+
+
+def datediff(first_date: str, second_date: str, datepart: str) -> str:
+    return f"date_diff('{datepart}', {first_date}, {second_date})"
