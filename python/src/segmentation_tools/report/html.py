@@ -63,7 +63,8 @@ table.compact { font-size: 0.85rem; margin: 0.3rem 0; }
 table.compact td, table.compact th { padding: 0.2rem 0.45rem; }
 tr.flagged td { background: #fdecea; }
 table.matrix td:first-child { font-weight: 600; white-space: nowrap; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 0.8rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 0.8rem; }
+.card.wide { grid-column: span 2; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.5rem 0.8rem; overflow-x: auto; }
 .verdict { padding: 0.6rem 0.9rem; border-radius: 6px; margin: 0.6rem 0 0.9rem; }
 .verdict.ok { background: #e8f5e9; border-left: 6px solid #2e7d32; }

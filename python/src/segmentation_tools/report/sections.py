@@ -45,8 +45,9 @@ def image(figure_uri: str, alt: str) -> str:
     return f'<img src="{figure_uri}" alt="{escape(alt)}">'
 
 
-def _card(title: str, *body: str) -> str:
-    return f'<div class="card"><h3>{escape(title)}</h3>{"".join(body)}</div>'
+def _card(title: str, *body: str, wide: bool = False) -> str:
+    css_class = "card wide" if wide else "card"
+    return f'<div class="{css_class}"><h3>{escape(title)}</h3>{"".join(body)}</div>'
 
 
 def _verdict(verdicts: pd.DataFrame | None, drift: pd.DataFrame | None) -> tuple[str, str, str]:
@@ -153,14 +154,16 @@ def summary_section(data: ReportData) -> str:
         else note("No member waits for review.")
     )
     fairness_body = _fairness_summary(data.optional_tables.get("segment_fairness"))
+    has_previous_run = (
+        verdicts is not None and not verdicts.empty and not is_missing(verdicts.iloc[0]["previous_as_of_date"])
+    )
     cards = [
         _card("Members per persona", persona_table),
         _card("Who gets which action on which channel (members)", action_table),
-        _card(f"Waiting for review: {waiting:,} members", review_body),
+        _card("Refresh since the previous run", _verdict_table(verdicts)) if has_previous_run else "",
+        _card(f"Waiting for review: {waiting:,} members", review_body, wide=True),
         _card("Fairness review", fairness_body),
     ]
-    if verdicts is not None and not verdicts.empty and not is_missing(verdicts.iloc[0]["previous_as_of_date"]):
-        cards.insert(3, _card("Refresh since the previous run", _verdict_table(verdicts)))
     return f'<section id="{SUMMARY_ID}"><h2>Summary</h2>{banner}<div class="cards">{"".join(cards)}</div></section>'
 
 
