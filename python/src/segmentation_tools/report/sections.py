@@ -192,7 +192,8 @@ def migrations_section(migrations: pd.DataFrame | None) -> str:
     title = "Migrations since the previous run"
     explanation = (
         "Members by their persona in the previous run (rows) and now (columns), from segment_migrations: the "
-        "diagonal stayed, other cells moved; the first row entered (newly covered) and the last column left."
+        "diagonal stayed, other cells moved; members who entered (newly covered) are a row of their own and those "
+        "who left (coverage ended) a column."
     )
     if migrations is None:
         return section(title, explanation, note("No segment_migrations table in this warehouse."))
