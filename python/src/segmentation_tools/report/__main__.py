@@ -21,13 +21,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("target/segment_report.html"))
     parser.add_argument(
+        "--project-file",
+        type=Path,
+        default=Path("dbt_project.yml"),
+        help="the dbt project whose vars hold the drift and fairness limits the charts draw",
+    )
+    parser.add_argument(
         "--sample-size", type=int, default=20_000, help="members sampled for distributions and the projection"
     )
     args = parser.parse_args(argv)
     create_files_owner_only()
     if not args.database.exists():
         parser.error(f"{args.database} does not exist; run `make build` first.")
-    page = render_report(read_report_data(args.database, args.sample_size))
+    page = render_report(read_report_data(args.database, args.sample_size, args.project_file))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(page, encoding="utf-8")
     print(f"wrote {args.out} ({len(page) / 1e6:.1f} MB)")

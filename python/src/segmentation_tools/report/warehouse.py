@@ -1,23 +1,33 @@
 """Read what the report shows from the built warehouse, with a read-only connection (dbt is the only writer).
 
-Only small marts, a bounded member sample and the first rows of optional tables leave DuckDB, so the report's
-memory does not grow with the plan.
+Only small marts, aggregates and a bounded member sample leave DuckDB, so the report's memory does not grow with
+the plan: every row of the report's tables is an aggregate (a persona, an action, a migration, a fairness cell),
+so no table is cut to a row limit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 # The marts the report reads; the segment_report exposure (models/marts/_exposures.yml) declares the same.
 REPORT_TABLES = ("segment_profiles", "segment_centroids", "member_outreach", "member_features", "segmentation_run")
-# Marts the report shows when the warehouse has them (migrations and drift since the previous run, the fairness
-# review): their rows of the report's as-of date, at most this many.
-OPTIONAL_TABLES = ("segment_migrations", "segment_drift", "segment_fairness")
-OPTIONAL_TABLE_ROW_LIMIT = 200
+# Marts the report shows when the warehouse has them (migrations and drift since the previous run, the refresh
+# verdict, the fairness review): all their rows of the report's as-of date.
+OPTIONAL_TABLES = ("segment_migrations", "segment_drift", "refresh_verdicts", "segment_fairness")
+# The dbt vars holding the limits the report draws (dbt_project.yml documents each).
+THRESHOLD_VARS = (
+    "drift_max_persona_change_share",
+    "drift_max_centroid_shift",
+    "drift_max_member_share_change",
+    "persona_match_max_distance",
+    "fairness_ratio_min",
+    "fairness_ratio_max",
+)
 # The warnings, failures and errors of the last builds, from the results history the on-run-end hook keeps
 # (macros/build_results_history.sql).
 LAST_BUILDS = 5
@@ -62,21 +72,56 @@ order by hash(member_features.member_id), member_features.member_id
 limit $sample_size
 """
 
+# Who gets which action on which channel (null action and channel: the segment waits for review).
+ACTION_CHANNEL_SQL = """
+select recommended_action, outreach_channel, count(*) as members
+from member_outreach
+where as_of_date = $as_of_date
+group by all
+order by members desc, recommended_action, outreach_channel
+"""
+
+# Members waiting for a person: whole segments in review (with the segment's reason) and, in the segments that
+# passed review, the least typical members flagged one by one.
+REVIEW_QUEUE_SQL = """
+select
+    case when review_reason is not null then 'segment' else 'member' end as review_level,
+    coalesce(review_reason, 'low confidence: least typical of their segment') as reason,
+    case when review_reason is not null then matched_persona else persona end as persona,
+    count(*) as members
+from member_outreach
+where as_of_date = $as_of_date and (review_reason is not null or flagged_for_review)
+group by all
+order by review_level desc, members desc, persona
+"""
+
 
 @dataclass(frozen=True)
 class ReportData:
-    """The last build's marts: the small ones whole, a sample of the member-level ones; an optional table is
-    None when the warehouse does not have it."""
+    """The last build's marts: the small ones whole, a sample of the member-level ones, member_outreach as
+    counts; an optional table is None when the warehouse does not have it; thresholds holds the dbt vars the
+    charts draw as limits (those found in dbt_project.yml)."""
 
     runs: pd.DataFrame
     profiles: pd.DataFrame
     centroids: pd.DataFrame
     member_sample: pd.DataFrame
     optional_tables: dict[str, pd.DataFrame | None]
+    action_channels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    review_queue: pd.DataFrame = field(default_factory=pd.DataFrame)
+    thresholds: dict[str, float] = field(default_factory=dict)
     build_warnings: pd.DataFrame | None = None  # None: the warehouse keeps no results history
 
 
-def read_report_data(database: Path, sample_size: int) -> ReportData:
+def read_thresholds(project_file: Path) -> dict[str, float]:
+    """The report's limits (THRESHOLD_VARS) from the dbt project's vars; empty when the file is absent."""
+    if not project_file.exists():
+        return {}
+    project_vars = (yaml.safe_load(project_file.read_text(encoding="utf-8")) or {}).get("vars") or {}
+    return {name: float(project_vars[name]) for name in THRESHOLD_VARS if name in project_vars}
+
+
+def read_report_data(database: Path, sample_size: int, project_file: Path = Path("dbt_project.yml")) -> ReportData:
     """The report's inputs for the as-of date of the warehouse's last build (segmentation_run; the history may
     hold later dates when an earlier one was re-built last).
 
@@ -102,6 +147,9 @@ def read_report_data(database: Path, sample_size: int) -> ReportData:
                 name: _optional_rows(connection, name, name in dated, as_of_date) if name in existing else None
                 for name in OPTIONAL_TABLES
             },
+            action_channels=connection.execute(ACTION_CHANNEL_SQL, as_of_date).df(),
+            review_queue=connection.execute(REVIEW_QUEUE_SQL, as_of_date).df(),
+            thresholds=read_thresholds(project_file),
             build_warnings=connection.execute(BUILD_WARNINGS_SQL).df() if "build_results_history" in existing else None,
         )
 
@@ -109,7 +157,6 @@ def read_report_data(database: Path, sample_size: int) -> ReportData:
 def _optional_rows(
     connection: duckdb.DuckDBPyConnection, table: str, dated: bool, as_of_date: dict[str, object]
 ) -> pd.DataFrame:
-    """The table's rows of the report's as-of date (all rows of an undated table), in a stable order."""
+    """All the table's rows of the report's as-of date (all rows of an undated table), in a stable order."""
     where = "where as_of_date = $as_of_date" if dated else ""
-    sql = f"select * from {table} {where} order by all limit {OPTIONAL_TABLE_ROW_LIMIT}"
-    return connection.execute(sql, as_of_date if dated else {}).df()
+    return connection.execute(f"select * from {table} {where} order by all", as_of_date if dated else {}).df()
