@@ -11,7 +11,12 @@ RAW_DATA_PATH ?= data/raw
 RAW_FORMAT ?= parquet
 # The SQL sqlfluff checks (.sqlfluff): models, singular tests and analyses.
 SQL_PATHS := models tests analyses
-DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
+# Any other var for make dbt-build / make docs, as YAML (dbt's --vars syntax); its entries win over the three above.
+DBT_VARS ?=
+# The vars reach dbt through the environment, built into JSON by build_runner.plan_vars: a quote or space in a
+# path never passes through the shell.
+export RAW_DATA_PATH RAW_FORMAT AS_OF_DATE DBT_VARS
+PLAN_VARS = "$$($(BIN)/python -m segmentation_tools.build_runner.plan_vars)"
 WAREHOUSE ?= $(or $(DBT_DUCKDB_PATH),warehouse/member_segmentation.duckdb)
 SEGMENTATION_QUESTION ?=
 # make refresh-demo: monthly snapshots of one plan ending on AS_OF_DATE, built in order into their own warehouse.
@@ -61,7 +66,7 @@ demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
 	mkdir -p warehouse
-	$(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
+	vars=$(PLAN_VARS) && $(BIN)/python -m segmentation_tools.build_runner --vars "$$vars"
 
 build: $(BIN)/.installed $(RAW_DATA_PATH)/members.$(RAW_FORMAT) dbt-build ## Install, generate demo data if absent, dbt build
 
@@ -84,7 +89,7 @@ report: $(BIN)/.installed ## Render target/segment_report.html (one static file)
 	$(BIN)/python -m segmentation_tools.report --out target/segment_report.html
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
-	$(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+	vars=$(PLAN_VARS) && $(BIN)/dbt docs generate --static --vars "$$vars"
 
 choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
 	$(BIN)/python -m segmentation_tools.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))

@@ -15,5 +15,5 @@
 
 {% macro segmentation_question() -%}
     {%- do segmentation_question_settings() -%}
-    '{{ var("segmentation_question") }}'
+    {{ dbt.string_literal(var("segmentation_question")) }}
 {%- endmacro %}

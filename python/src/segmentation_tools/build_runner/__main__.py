@@ -10,7 +10,14 @@ import sys
 import time
 from pathlib import Path
 
-from segmentation_tools.build_runner import LOCK_EXIT_CODE, LockConflict, failure_summary, lock_conflict, lock_message
+from segmentation_tools.build_runner import (
+    LOCK_EXIT_CODE,
+    LockConflict,
+    failure_summary,
+    lock_conflict,
+    lock_message,
+    var_problem,
+)
 
 # dbt prints this line just before the error it is about; a lock conflict's own message replaces both.
 ERROR_HEADER = "Encountered an error:"
@@ -24,8 +31,9 @@ def holder_command(pid: int) -> str | None:
         return None
 
 
-def stream_build(dbt_arguments: list[str]) -> tuple[int, LockConflict | None]:
-    """Run dbt build, passing its output through until a lock conflict, whose traceback is dropped."""
+def stream_build(dbt_arguments: list[str], var_problems: list[str]) -> tuple[int, LockConflict | None]:
+    """Run dbt build, passing its output through until a lock conflict, whose traceback is dropped; the
+    invalid-var messages it prints are collected in var_problems."""
     dbt = Path(sys.executable).with_name("dbt")
     held_back, conflict = None, None
     with subprocess.Popen(
@@ -33,6 +41,7 @@ def stream_build(dbt_arguments: list[str]) -> tuple[int, LockConflict | None]:
     ) as process:
         for line in process.stdout or []:
             conflict = conflict or lock_conflict(line)
+            var_problems.extend(filter(None, [var_problem(line)]))
             if conflict:
                 continue
             if held_back is not None:
@@ -48,10 +57,14 @@ def stream_build(dbt_arguments: list[str]) -> tuple[int, LockConflict | None]:
 
 def main(dbt_arguments: list[str]) -> int:
     started = time.time()
-    return_code, conflict = stream_build(dbt_arguments)
+    var_problems: list[str] = []
+    return_code, conflict = stream_build(dbt_arguments, var_problems)
     if conflict:
         print(lock_message(conflict, holder_command(conflict.pid)), file=sys.stderr)
         return LOCK_EXIT_CODE
+    if return_code != 0 and var_problems:
+        print("dbt build failed:\n  " + "\n  ".join(var_problems), file=sys.stderr)
+        return return_code
     run_results = Path(os.environ.get("DBT_TARGET_PATH", "target")) / "run_results.json"
     if return_code != 0 and run_results.exists() and run_results.stat().st_mtime >= started:
         summary = failure_summary(json.loads(run_results.read_text()))
