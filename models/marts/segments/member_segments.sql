@@ -55,7 +55,9 @@ scaled_members as (
         {% for feature in features %}
             (
                 case
-                    when scaling.{{ feature }}_log1p then ln(1 + member_features.{{ feature }})
+                    -- The package's signed log1p (member_segmentation.preprocessing.feature_matrix).
+                    when scaling.{{ feature }}_log1p
+                        then sign(member_features.{{ feature }}) * ln(1 + abs(member_features.{{ feature }}))
                     else member_features.{{ feature }}
                 end - scaling.{{ feature }}_center
             ) / scaling.{{ feature }}_scale as {{ feature }}{% if not loop.last %},{% endif %}

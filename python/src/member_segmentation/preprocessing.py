@@ -31,7 +31,9 @@ class FeatureScaling:
 
 
 def feature_matrix(members: pd.DataFrame, features: Sequence[str], log1p_features: Collection[str]) -> np.ndarray:
-    """The configured feature columns as float64, log1p applied where configured."""
+    """The configured feature columns as float64, log1p applied where configured: sign(x) * log1p(|x|), which is
+    log1p for the usual values >= 0 and keeps a legitimately negative one (a member whose claim reversals
+    exceed payments in the window) on the same scale, mirrored."""
     missing = [name for name in features if name not in members.columns]
     if missing:
         raise FeatureDataError(
@@ -45,9 +47,7 @@ def feature_matrix(members: pd.DataFrame, features: Sequence[str], log1p_feature
         if nulls:
             raise FeatureDataError(f"member_features.{name}: {nulls} members have no value; every feature must be set.")
         if name in log1p_features:
-            if (column < 0).any():
-                raise FeatureDataError(f"member_features.{name}: log1p needs values >= 0, found {column.min()}.")
-            matrix[:, position] = np.log1p(column)
+            matrix[:, position] = np.sign(column) * np.log1p(np.abs(column))
     return matrix
 
 
@@ -78,8 +78,8 @@ def scale(matrix: np.ndarray, scaling: FeatureScaling) -> np.ndarray:
 
 
 def to_original_units(scaled: np.ndarray, scaling: FeatureScaling) -> np.ndarray:
-    """Map scaled points (e.g. centroids) back to the features' own units, undoing log1p where applied."""
+    """Map scaled points (e.g. centroids) back to the features' own units, undoing the signed log1p where applied."""
     original = scaled * scaling.scale + scaling.center
     log1p = np.asarray(scaling.log1p)
-    original[:, log1p] = np.expm1(original[:, log1p])
+    original[:, log1p] = np.sign(original[:, log1p]) * np.expm1(np.abs(original[:, log1p]))
     return original

@@ -72,10 +72,11 @@ class BuildSlot:
         extracts: Extracts,
         mangle: Callable[[Path], None] | None = None,
         dbt_vars: dict | None = None,
+        dbt_arguments: tuple[str, ...] = (),
     ) -> BuildResult:
         write_extracts(extracts, self.raw)
         if mangle:
             mangle(self.raw)
         for leftover in self.workdir.glob("warehouse.duckdb*"):
             leftover.unlink()
-        return run_build(self.workdir, self.raw, dbt_vars)
+        return run_build(self.workdir, self.raw, dbt_vars, dbt_arguments=dbt_arguments)

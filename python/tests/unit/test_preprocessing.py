@@ -58,6 +58,10 @@ def test_constant_feature_is_an_error_naming_it():
         fit_scaling(matrix, ["age", "deductible"], set())
 
 
-def test_negative_count_cannot_be_log_transformed():
-    with pytest.raises(FeatureDataError, match=r"member_features\.claims: log1p needs values >= 0"):
-        feature_matrix(members(claims=[-1.0, 2.0]), ["claims"], {"claims"})
+def test_negative_value_is_log_transformed_mirrored_and_maps_back():
+    """A net-negative paid amount (reversals exceeding payments) is valid: log1p of its size, negated."""
+    matrix = feature_matrix(members(paid=[-80.0, 0.0, 80.0]), ["paid"], {"paid"})
+
+    assert matrix[:, 0].tolist() == [-np.log1p(80.0), 0.0, np.log1p(80.0)]
+    scaling = fit_scaling(matrix, ["paid"], {"paid"})
+    assert to_original_units(scale(matrix, scaling), scaling)[:, 0] == pytest.approx([-80.0, 0.0, 80.0])

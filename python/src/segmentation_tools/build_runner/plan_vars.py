@@ -27,7 +27,9 @@ def plan_vars(environ: Mapping[str, str]) -> dict:
     dbt_vars = {var: environ[name] for name, var in ENVIRONMENT_VARS.items() if environ.get(name)}
     extra = yaml.safe_load(environ.get("DBT_VARS") or "{}")
     if not isinstance(extra, dict):
-        raise PlanVarsError(f"DBT_VARS is {environ.get('DBT_VARS')!r}; expected a YAML mapping such as '{{n_segments: 3}}'.")
+        raise PlanVarsError(
+            f"DBT_VARS is {environ.get('DBT_VARS')!r}; expected a YAML mapping such as '{{n_segments: 3}}'."
+        )
     return {**dbt_vars, **extra}
 
 
