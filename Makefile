@@ -11,7 +11,12 @@ RAW_DATA_PATH ?= data/raw
 RAW_FORMAT ?= parquet
 # The SQL sqlfluff checks (.sqlfluff): models, singular tests and analyses.
 SQL_PATHS := models tests analyses
-DBT_VARS ?= {raw_data_path: "$(RAW_DATA_PATH)", raw_format: $(RAW_FORMAT), as_of_date: "$(AS_OF_DATE)"}
+# Any other var for make dbt-build / make docs, as YAML (dbt's --vars syntax); its entries win over the three above.
+DBT_VARS ?=
+# The vars reach dbt through the environment, built into JSON by build_runner.plan_vars: a quote or space in a
+# path never passes through the shell.
+export RAW_DATA_PATH RAW_FORMAT AS_OF_DATE DBT_VARS
+PLAN_VARS = "$$($(BIN)/python -m segmentation_tools.build_runner.plan_vars)"
 # Demo and real data never share a warehouse. make build writes the demo's extracts and DEMO_WAREHOUSE; a build
 # on a plan's extracts (make dbt-build RAW_DATA_PATH=...) writes PLAN_WAREHOUSE unless WAREHOUSE names another.
 # Either way dbt refuses to add a demo as-of date to a warehouse holding a plan's runs, or the reverse
@@ -82,7 +87,7 @@ demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 
 dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
 	mkdir -p -m 700 $(dir $(WAREHOUSE)) && chmod 700 $(dir $(WAREHOUSE))
-	DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/python -m segmentation_tools.build_runner --vars '$(DBT_VARS)'
+	vars=$(PLAN_VARS) && DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/python -m segmentation_tools.build_runner --vars "$$vars"
 
 # The demo writes its own warehouse (DEMO_WAREHOUSE), never the one a build on a plan's extracts defaults to.
 build: WAREHOUSE = $(or $(DBT_DUCKDB_PATH),$(DEMO_WAREHOUSE))
@@ -111,7 +116,7 @@ publish: $(BIN)/.installed ## After a build: Parquet, Hyper (bi extra) and a man
 	$(BIN)/python -m segmentation_tools.publish --warehouse $(WAREHOUSE) --out $(PUBLISH_DIR) $(if $(filter 1,$(PUBLISH_PHI)),--include-phi)
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
-	umask 077; DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt docs generate --static --vars '$(DBT_VARS)'
+	vars=$(PLAN_VARS) && umask 077 && DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt docs generate --static --vars "$$vars"
 
 choose-k: $(BIN)/.installed ## Evidence for k = 2..8 after a build: table + PNG beside WAREHOUSE (SEGMENTATION_QUESTION=...)
 	$(BIN)/python -m segmentation_tools.choose_k --warehouse $(WAREHOUSE) $(if $(SEGMENTATION_QUESTION),--question $(SEGMENTATION_QUESTION))

@@ -31,7 +31,13 @@
     {% if not execute %}
         {{ return(column_name) }}
     {% endif %}
-    {% set data_type = extract_source(table_name).columns[column_name].data_type %}
+    {% set extract = extract_source(table_name) %}
+    {% set data_type = extract.columns[column_name].data_type %}
+    {% if data_type == 'timestamp' %}
+        {#- In the plan's time zone (macros/plan_time_zone.sql), by the type the column is stored as. -#}
+        {% set stored_type = adapter.dispatch('extract_column_types')(extract)[column_name] | upper %}
+        {{ return(plan_local_timestamp(column_name, stored_type.split('(')[0])) }}
+    {% endif %}
     {{ return(dbt.safe_cast(column_name, contract_sql_type(data_type))) }}
 {% endmacro %}
 

@@ -7,7 +7,8 @@
     rules. -#}
 
 {% macro claims_row_rules() -%}
-    {#- paid_amount may be null or negative: reversals and adjustments are negative lines of a claim. -#}
+    {#- paid_amount may be null or negative: reversals and adjustments are negative lines of a claim. Either
+        way its size is capped (var max_abs_paid_amount). -#}
     {{ reject_blank('claim_id') }}
     {{ reject_blank('member_id') }}
     {{ reject_missing_or_unparseable('service_date', 'service_date') }}
@@ -15,6 +16,7 @@
     {{ reject_blank('claim_type') }}
     {{ reject_unaccepted_value('claim_type', ['medical', 'pharmacy']) }}
     {{ reject_unparseable('paid_amount', 'paid_amount') }}
+    {{ reject_implausible('paid_amount', 'max_abs_paid_amount', absolute=true) }}
 {%- endmacro %}
 
 {% macro portal_logins_row_rules() -%}

@@ -2,7 +2,8 @@
     these, so the window's edges are defined in exactly one place. -#}
 
 {% macro as_of_date() -%}
-    cast('{{ var("as_of_date") }}' as date)
+    {#- var as_of_date passed check_vars; it is still written as an escaped literal, never as SQL. -#}
+    cast({{ dbt.string_literal(var("as_of_date") | string) }} as date)
 {%- endmacro %}
 
 {% macro lookback_start_date() -%}

@@ -149,7 +149,7 @@
     ) %}
     {#- Reading the file first makes a missing one fail with PATH_NOT_FOUND naming its path; create table would
         fail with UNABLE_TO_INFER_SCHEMA, which does not. -#}
-    {% do run_query("select * from " ~ extract.meta.extract_format ~ ".`" ~ path ~ "` limit 0") %}
+    {% do run_query("select * from " ~ extract.meta.extract_format ~ "." ~ spark_quoted_identifier(path) ~ " limit 0") %}
     {% do run_query("create schema if not exists " ~ extract.schema) %}
     {% do run_query("drop table if exists " ~ extract.relation_name) %}
     {% do run_query(

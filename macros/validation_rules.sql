@@ -33,6 +33,13 @@
     when {{ column }} < 0 then '{{ column }}_negative'
 {%- endmacro %}
 
+{% macro reject_implausible(column, max_var, absolute=false) -%}
+    {#- A number beyond the plausibility ceiling var max_var (dbt_project.yml; absolute: its size, either sign).
+        One absurd value would otherwise set a feature's scale for every member. The var is a number checked
+        by check_vars before any model runs. -#}
+    when {{ 'abs(' ~ column ~ ')' if absolute else column }} > {{ var(max_var) }} then '{{ column }}_implausible'
+{%- endmacro %}
+
 {% macro reject_date_out_of_range(column, extract_column) -%}
     {#- A date no extract should hold: before 1900, or more than a year after the as-of date. Dates up to a
         year after it are valid rows that simply fall outside the activity window. -#}

@@ -69,8 +69,10 @@ row_checked as (
                 then 'coverage_end_before_coverage_start'
             {{ reject_missing_or_unparseable('monthly_premium', 'monthly_premium') }}
             {{ reject_negative('monthly_premium') }}
+            {{ reject_implausible('monthly_premium', 'max_monthly_premium') }}
             {{ reject_unparseable('aptc_amount', 'aptc_amount') }}
             {{ reject_negative('aptc_amount') }}
+            {{ reject_implausible('aptc_amount', 'max_aptc_amount') }}
         end as row_rule
 
     from enrollments

@@ -14,7 +14,7 @@ fit_sample as (
 
     select * from member_features
     {% if sample_size is not none -%}
-        order by {{ dbt.hash(dbt.concat(['member_id', "':'", "'" ~ var('kmeans_random_state') ~ "'"])) }}
+        order by {{ dbt.hash(dbt.concat(['member_id', "':'", dbt.string_literal(var('kmeans_random_state'))])) }}
         limit {{ sample_size | int }}
     {%- endif %}
 

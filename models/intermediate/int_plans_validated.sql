@@ -28,6 +28,7 @@ checked as (
             {{ reject_unaccepted_value('metal_tier', ['Catastrophic', 'Bronze', 'Silver', 'Gold', 'Platinum']) }}
             {{ reject_missing_or_unparseable('deductible', 'deductible') }}
             {{ reject_negative('deductible') }}
+            {{ reject_implausible('deductible', 'max_deductible') }}
         end as rejection_rule
 
     from plans

@@ -164,7 +164,9 @@ audited as (
         end as flagged,
         {% if by_design_attributes -%}
             attribute in (
-                '{{ by_design_attributes | join("', '") }}'  -- noqa: LT05
+                {%- for attribute in by_design_attributes %}
+                    {{ dbt.string_literal(attribute) }}{{ ',' if not loop.last }}
+                {%- endfor %}
             )
         {%- else -%}
             false

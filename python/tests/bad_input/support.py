@@ -73,6 +73,7 @@ class BuildSlot:
         mangle: Callable[[Path], None] | None = None,
         dbt_vars: dict | None = None,
         file_format: str = "parquet",
+        dbt_arguments: tuple[str, ...] = (),
     ) -> BuildResult:
         write_extracts(extracts, self.raw, file_format)
         if mangle:
@@ -80,4 +81,4 @@ class BuildSlot:
         for leftover in self.workdir.glob("warehouse.duckdb*"):
             leftover.unlink()
         format_vars = {"raw_format": file_format} if file_format != "parquet" else {}
-        return run_build(self.workdir, self.raw, {**format_vars, **(dbt_vars or {})})
+        return run_build(self.workdir, self.raw, {**format_vars, **(dbt_vars or {})}, dbt_arguments=dbt_arguments)

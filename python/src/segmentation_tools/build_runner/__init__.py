@@ -1,7 +1,9 @@
 """Run ``dbt build`` and, when it fails, say why in a line a person reads.
 
-Two failures come out of dbt buried in tracebacks. A second build on the same DuckDB file stops with a lock
-error and a long traceback; the runner replaces it with one sentence naming the process to wait for. A dbt
+Three failures come out of dbt buried in tracebacks or long messages. A var whose value is not of its kind stops
+the build before any model (macros/check_vars.sql); the runner ends with that var's one-line message. A second
+build on the same DuckDB file stops with a lock error and a long traceback; the runner replaces it with one
+sentence naming the process to wait for. A dbt
 Python model's error is the last line of a traceback; the runner ends a failed build with one line per failed
 node, carrying that reason. Everything else dbt prints passes through unchanged.
 """
@@ -23,6 +25,8 @@ LOCK_ERROR = re.compile(
 # is the line after it.
 DBT_ERROR_HEADER = re.compile(r"^\w+ Error in \w+ \S+ \(.*\)$")
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# One line of check_vars' message: "var <name> is <value>; expected <what>." (alone, or as an item of a list).
+VAR_PROBLEM = re.compile(r"^\s*(?:- )?(?P<problem>var [\w.]+ is .*; expected .*\.)\s*$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,12 @@ def lock_conflict(line: str) -> LockConflict | None:
     """The conflict DuckDB reports in this line of dbt's output, if it is one."""
     match = LOCK_ERROR.search(line)
     return LockConflict(Path(match["path"]), int(match["pid"])) if match else None
+
+
+def var_problem(line: str) -> str | None:
+    """The invalid-var message in this line of dbt's output, if it is one."""
+    match = VAR_PROBLEM.match(line)
+    return match["problem"] if match else None
 
 
 def lock_message(conflict: LockConflict, holder_command: str | None) -> str:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from segmentation_tools import create_files_owner_only
-from segmentation_tools.build_runner import LOCK_EXIT_CODE, LockConflict, failure_summary, lock_conflict, lock_message
+from segmentation_tools.build_runner import (
+    LOCK_EXIT_CODE,
+    LockConflict,
+    failure_summary,
+    lock_conflict,
+    lock_message,
+    var_problem,
+)
 from segmentation_tools.build_runner.faults import Fault, interrupt_fault, recognised_fault, redact_file, redacted
 from segmentation_tools.build_runner.signals import ForwardedSignals
 
@@ -39,9 +46,12 @@ def holder_command(pid: int) -> str | None:
         return None
 
 
-def stream_build(dbt_arguments: list[str], warehouse: Path, forwarded: ForwardedSignals) -> BuildEnd:
+def stream_build(
+    dbt_arguments: list[str], warehouse: Path, forwarded: ForwardedSignals, var_problems: list[str]
+) -> BuildEnd:
     """Run dbt build, passing its output through (without extract lines) until dbt's fatal error is a lock
-    conflict or a warehouse fault, whose traceback is dropped."""
+    conflict or a warehouse fault, whose traceback is dropped; the invalid-var messages it prints are collected in
+    var_problems."""
     dbt = Path(sys.executable).with_name("dbt")
     held_back, conflict, fault, silenced = None, None, None, False
     with subprocess.Popen(
@@ -50,6 +60,7 @@ def stream_build(dbt_arguments: list[str], warehouse: Path, forwarded: Forwarded
         forwarded.to(process)
         for output_line in process.stdout or []:
             line = redacted(output_line)
+            var_problems.extend(filter(None, [var_problem(line)]))
             conflict = conflict or lock_conflict(line)
             line_fault = recognised_fault(line, warehouse)
             fault = fault or line_fault
@@ -84,8 +95,9 @@ def main(dbt_arguments: list[str]) -> int:
     target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
     logs = Path(os.environ.get("DBT_LOG_PATH", "logs"))
     warehouse = Path(os.environ.get("DBT_DUCKDB_PATH", DEFAULT_WAREHOUSE))
+    var_problems: list[str] = []
     with ForwardedSignals() as forwarded:
-        end = stream_build(dbt_arguments, warehouse, forwarded)
+        end = stream_build(dbt_arguments, warehouse, forwarded, var_problems)
     for artifact in (target / "run_results.json", logs / "dbt.log"):
         redact_file(artifact)
     make_private(
@@ -109,6 +121,9 @@ def main(dbt_arguments: list[str]) -> int:
     if end.conflict:
         print(lock_message(end.conflict, holder_command(end.conflict.pid)), file=sys.stderr)
         return LOCK_EXIT_CODE
+    if end.return_code != 0 and var_problems:
+        print("dbt build failed:\n  " + "\n  ".join(var_problems), file=sys.stderr)
+        return end.return_code
     run_results = target / "run_results.json"
     if end.return_code != 0 and run_results.exists() and run_results.stat().st_mtime >= started:
         summary = failure_summary(json.loads(run_results.read_text()))
