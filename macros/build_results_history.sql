@@ -7,7 +7,7 @@
 {% macro record_build_results(results) %}
     {% if execute and results %}
         {% set history = api.Relation.create(
-            database=target.database, schema=target.schema, identifier='build_results_history'
+            database=target.get('database'), schema=target.schema, identifier='build_results_history'
         ) %}
         {% do run_query(adapter.dispatch('create_build_results_history')(history)) %}
         {% set origin = extracts_origin() %}

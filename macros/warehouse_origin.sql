@@ -37,7 +37,7 @@
         runs of the other origin (or predates the origin column, so that it cannot tell). -#}
     {% if execute %}
         {% set history = adapter.get_relation(
-            database=target.database, schema=target.schema, identifier='segmentation_run_history'
+            database=target.get('database'), schema=target.schema, identifier='segmentation_run_history'
         ) %}
         {% if history is not none %}
             {% set origin = extracts_origin() %}

@@ -41,9 +41,10 @@ prioritised as (
 
     select
         *,
-        row_number() over (
+        -- Cast: row_number is a bigint on DuckDB but an int on Spark, and the contract says bigint.
+        cast(row_number() over (
             partition by as_of_date order by age desc, member_id asc
-        ) as education_priority
+        ) as {{ dbt.type_bigint() }}) as education_priority
 
     from few_claims
 
