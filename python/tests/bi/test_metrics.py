@@ -36,8 +36,8 @@ def mf_project(build, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def review_build(small_extracts, tmp_path_factory) -> tuple[Path, dict]:
-    """The small plan built with persona_match_max_distance 0.001 (the var must be above 0): every segment's persona waits for review (the unit
-    tests, written for the default var, are left out)."""
+    """The small plan built with persona_match_max_distance 0.001 (the var must be above 0): every segment's
+    persona waits for review (the unit tests, written for the default var, are left out)."""
     workdir = tmp_path_factory.mktemp("review_build")
     dbt_vars = {"raw_data_path": str(small_extracts), "persona_match_max_distance": 0.001}
     run_dbt(workdir, ["build", "--exclude", "test_type:unit"], dbt_vars)
