@@ -233,7 +233,8 @@ judged as (
     select
         *,
         coalesce(case
-            when check_name = 'days_stale' then changed_value > threshold
+            -- An event extract with a header and no rows is valid input, and the stalest possible.
+            when check_name = 'days_stale' then coalesce(changed_value > threshold, true)
             when previous_value is null then false
             when previous_value = 0 then current_value > 0
             else abs(change_share) > threshold
@@ -256,6 +257,8 @@ select
     threshold,
     warns,
     case
+        when check_name = 'days_stale' and latest_event_date is null
+            then extract_name || ': no events at all (the extract has a header and no rows)'
         when check_name = 'days_stale'
             then
                 extract_name || ': latest event on ' || {{ as_text('latest_event_date') }} || ', '

@@ -47,11 +47,13 @@ def write_with_time_zone(extracts: Extracts, out: Path) -> Path:
 
 
 def marts(workdir: Path) -> dict[str, pd.DataFrame]:
-    """Every table of the marts schema, rows in a stable order, without the build's own clock (recorded_at)."""
+    """Every table of the marts schema, rows in a stable order, without the build's own clock (recorded_at) and
+    its own log (build_results_history: invocation ids and timings)."""
     columns = query(
         workdir,
         "select table_name, list(column_name order by ordinal_position) as names from information_schema.columns "
-        "where table_schema = 'main' and column_name <> 'recorded_at' group by table_name order by table_name",
+        "where table_schema = 'main' and column_name <> 'recorded_at' and table_name <> 'build_results_history' "
+        "group by table_name order by table_name",
     )
     result = {}
     for table, names in zip(columns["table_name"], columns["names"], strict=True):
