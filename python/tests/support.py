@@ -45,6 +45,18 @@ MEMBERS = 20_000
 SMALL_PLAN_MEMBERS = 300  # enough for four segments, small enough to build in seconds
 FEATURES = ("age", "premium", "deductible", "claims", "portal_logins", "email_opens", "call_center")
 COUNT_FEATURES = frozenset({"claims", "portal_logins", "email_opens", "call_center"})
+# What a member's assignment reads from a run's segment_centroid_history rows.
+MODEL_COLUMNS = [
+    "segment_id",
+    "feature",
+    "feature_transform",
+    "transform_lambda",
+    "clip_lower",
+    "clip_upper",
+    "scaler_center",
+    "scaler_scale",
+    "centroid_scaled",
+]
 
 
 def planted_features(n_per_persona: int, seed: int = 7) -> pd.DataFrame:

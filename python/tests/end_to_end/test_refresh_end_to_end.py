@@ -22,7 +22,7 @@ from segmentation_tools.bench.harness import warehouse_path
 from segmentation_tools.bench.plain_pandas_baseline import member_features
 from segmentation_tools.demo_data.generate import generate_snapshots
 
-from tests.support import FEATURES, REPO_ROOT, dbt_build, dbt_output, failed_nodes, query
+from tests.support import FEATURES, MODEL_COLUMNS, REPO_ROOT, dbt_build, dbt_output, failed_nodes, query
 
 pytestmark = pytest.mark.end_to_end
 
@@ -35,18 +35,6 @@ HISTORY_TABLES = {
     "segment_drift": "as_of_date, segment_id",
     "segmentation_run_history": "as_of_date",
 }
-# What a member's assignment reads from a run's segment_centroid_history rows.
-MODEL_COLUMNS = [
-    "segment_id",
-    "feature",
-    "feature_transform",
-    "transform_lambda",
-    "clip_lower",
-    "clip_upper",
-    "scaler_center",
-    "scaler_scale",
-    "centroid_scaled",
-]
 # The recipe of versions before the fitted transform: log1p on the counts, no clipping (every question of the
 # project stays defined: the persona seeds' tests ask for them).
 EARLIER_VERSION_QUESTIONS = {

@@ -24,7 +24,7 @@ from member_segmentation.pipeline import (
 from member_segmentation.preprocessing import to_original_units
 from member_segmentation.settings import SegmentationConfigError, SegmentationSettings, settings_from_config
 
-from tests.support import COUNT_FEATURES, FEATURES, planted_features
+from tests.support import COUNT_FEATURES, FEATURES, MODEL_COLUMNS, planted_features
 
 NEXT_MONTH = pd.Timestamp("2026-01-31")
 
@@ -195,18 +195,7 @@ def test_score_reuses_the_previous_scaling_and_centroids_exactly(
 
     scored = refresh_segment_centroids(later, personas, persona_profiles, scoring, first_run)
 
-    columns = [
-        "segment_id",
-        "feature",
-        "feature_transform",
-        "transform_lambda",
-        "clip_lower",
-        "clip_upper",
-        "scaler_center",
-        "scaler_scale",
-        "centroid_scaled",
-        "centroid_value",
-    ]
+    columns = [*MODEL_COLUMNS, "centroid_value"]
     pd.testing.assert_frame_equal(scored[columns], first_run[columns])
     assert set(scored["as_of_date"]) == {NEXT_MONTH.date()}
     assert set(scored["refresh_mode"]) == {"score"}
