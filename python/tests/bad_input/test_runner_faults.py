@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -41,33 +42,6 @@ def test_an_interrupted_runner_stops_dbt_and_waits_for_it(small_build, small_ext
     duckdb.connect(str(tmp_path / "warehouse.duckdb")).close()
 
 
-def test_a_missing_warehouse_folder_is_one_line(slot, small_extracts):
-    folder = slot.workdir / "no_such_folder"
-
-    result = run_build(slot.workdir, small_extracts, env={"DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb")})
-
-    assert result.returncode == 73
-    assert result.output.rstrip().splitlines()[-1] == (
-        f"The warehouse folder {folder} does not exist: create it (mkdir -m 700 {folder}) or set DBT_DUCKDB_PATH to "
-        "a file in an existing folder, then run the build again."
-    )
-    assert "Traceback" not in result.output
-
-
-def test_a_warehouse_file_that_is_not_a_database_is_one_line(slot, small_extracts):
-    notes = slot.workdir / "notes.duckdb"
-    notes.write_text("member_id,notes\n")
-
-    result = run_build(slot.workdir, small_extracts, env={"DBT_DUCKDB_PATH": str(notes)})
-
-    assert result.returncode == 73
-    assert result.output.rstrip().splitlines()[-1] == (
-        f"{notes} is not a DuckDB database: set DBT_DUCKDB_PATH to the warehouse file, or move {notes} away so that "
-        "the build creates a new warehouse there, then run the build again."
-    )
-    assert "Traceback" not in result.output
-
-
 @pytest.fixture
 def small_tmpfs(tmp_path):
     """A mount of its own, to make a read-only or a full file system: needs root (CAP_SYS_ADMIN)."""
@@ -86,16 +60,48 @@ def small_tmpfs(tmp_path):
         subprocess.run(["umount", str(point)], check=True)
 
 
-def test_a_read_only_warehouse_folder_is_one_line(slot, small_extracts, small_tmpfs):
-    folder = small_tmpfs("read_only", "ro,size=1m")
+def missing_folder(workdir: Path, _tmpfs: Callable[[str, str], Path]) -> Path:
+    return workdir / "no_such_folder" / "warehouse.duckdb"
 
-    result = run_build(slot.workdir, small_extracts, env={"DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb")})
+
+def not_a_database(workdir: Path, _tmpfs: Callable[[str, str], Path]) -> Path:
+    notes = workdir / "notes.duckdb"
+    notes.write_text("member_id,notes\n")
+    return notes
+
+
+def in_a_read_only_folder(_workdir: Path, tmpfs: Callable[[str, str], Path]) -> Path:
+    return tmpfs("read_only", "ro,size=1m") / "warehouse.duckdb"
+
+
+@pytest.mark.parametrize(
+    ("warehouse_at", "message"),
+    [
+        (
+            missing_folder,
+            "The warehouse folder {folder} does not exist: create it (mkdir -m 700 {folder}) or set DBT_DUCKDB_PATH "
+            "to a file in an existing folder, then run the build again.",
+        ),
+        (
+            not_a_database,
+            "{warehouse} is not a DuckDB database: set DBT_DUCKDB_PATH to the warehouse file, or move {warehouse} "
+            "away so that the build creates a new warehouse there, then run the build again.",
+        ),
+        (
+            in_a_read_only_folder,
+            "The warehouse {warehouse} cannot be written (Read-only file system): make {folder} writable for you "
+            "(chmod 700), or set DBT_DUCKDB_PATH to a file in a writable folder, then run the build again.",
+        ),
+    ],
+    ids=["missing_folder", "not_a_database", "read_only_folder"],
+)
+def test_a_warehouse_path_dbt_cannot_open_is_one_line(slot, small_extracts, small_tmpfs, warehouse_at, message):
+    warehouse = warehouse_at(slot.workdir, small_tmpfs)
+
+    result = run_build(slot.workdir, small_extracts, env={"DBT_DUCKDB_PATH": str(warehouse)})
 
     assert result.returncode == 73
-    assert result.output.rstrip().splitlines()[-1] == (
-        f"The warehouse {folder}/warehouse.duckdb cannot be written (Read-only file system): make {folder} writable "
-        "for you (chmod 700), or set DBT_DUCKDB_PATH to a file in a writable folder, then run the build again."
-    )
+    assert result.output.rstrip().splitlines()[-1] == message.format(warehouse=warehouse, folder=warehouse.parent)
     assert "Traceback" not in result.output
 
 
