@@ -3,7 +3,7 @@ rejected_rows row it must produce. The Spark build test applies the same ones.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -40,6 +40,22 @@ class Quarantine:
     rejection_rule: str | None
     apply: Callable[[Extracts], None]
     extract_rows: int = 1
+
+    @property
+    def rejected_rows(self) -> list[dict[str, object]]:
+        """The rejected_rows rows (rule, extract rows) a build must make of this defect: none for an allowed one."""
+        if self.rejection_rule is None:
+            return []
+        return [{"rejection_rule": self.rejection_rule, "extract_rows": self.extract_rows}]
+
+
+def extracts_with(clean: Extracts, defects: Iterable[Quarantine], file_format: str = "parquet") -> Extracts:
+    """Copies of the clean extracts with every defect applied (the clean ones serve every test). In CSV every
+    cell is text, so a defect can put a value there that its column's type could not hold."""
+    extracts = {table: frame.astype(object) if file_format == "csv" else frame.copy() for table, frame in clean.items()}
+    for defect in defects:
+        defect.apply(extracts)
+    return extracts
 
 
 def member_value(member: str, column: str, value: object, rule: str) -> Quarantine:

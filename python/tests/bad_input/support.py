@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -15,8 +16,12 @@ from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
 
 from tests.support import BuildResult, query, run_build
 
+if TYPE_CHECKING:  # defects.py imports this module
+    from tests.bad_input.defects import Quarantine
+
 Extracts = dict[str, pd.DataFrame]
-RECONCILED_TABLES = tuple(EXTRACT_SCHEMAS)
+# The tests that prove every row of an extract is used or rejected: a build with bad rows must still pass them.
+RECONCILIATION_TESTS = frozenset(f"{table}_extract_rows_are_used_or_rejected" for table in EXTRACT_SCHEMAS)
 
 
 def read_extracts(raw: Path) -> Extracts:
@@ -36,13 +41,15 @@ def write_extracts(extracts: Extracts, out: Path, file_format: str = "parquet") 
     return out
 
 
-def rejected(workdir: Path, source_table: str, natural_key: str | None) -> pd.DataFrame:
-    key = "natural_key is null" if natural_key is None else f"natural_key = '{natural_key}'"
+def rejected(workdir: Path, defect: Quarantine) -> list[dict[str, object]]:
+    """The rejected_rows rows (rule, extract rows) the build in workdir made of the defect's row, to compare with
+    defect.rejected_rows."""
+    key = "natural_key is null" if defect.natural_key is None else f"natural_key = '{defect.natural_key}'"
     return query(
         workdir,
-        f"select rejection_rule, extract_rows from rejected_rows where source_table = '{source_table}' and {key} "
-        "order by rejection_rule",
-    )
+        f"select rejection_rule, extract_rows from rejected_rows where source_table = '{defect.source_table}' "
+        f"and {key} order by rejection_rule",
+    ).to_dict("records")
 
 
 def status_of(workdir: Path, member_id: str) -> tuple[str, str | None, str | None]:
@@ -54,6 +61,16 @@ def status_of(workdir: Path, member_id: str) -> tuple[str, str | None, str | Non
 
 def nodes_with_status(result: BuildResult, status: str) -> set[str]:
     return {row["unique_id"].split(".")[2] for row in result.run_results["results"] if row["status"] == status}
+
+
+def quarantine_outcome(result: BuildResult) -> tuple[int, set[str], bool]:
+    """What a build with bad rows shows: its exit code, the tests that warned, and whether every extract still
+    reconciles (passes its RECONCILIATION_TESTS). Quarantining must give (0, {"no_extract_row_is_rejected"}, True)."""
+    return (
+        result.returncode,
+        nodes_with_status(result, "warn"),
+        nodes_with_status(result, "pass") >= RECONCILIATION_TESTS,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bad_input.defects import CSV_DEFECTS, Quarantine, csv_defects
+from tests.bad_input.defects import CSV_DEFECTS, Quarantine, csv_defects, extracts_with
 from tests.bad_input.support import rejected, write_extracts
 from tests.support import BuildResult, query, run_build
 
@@ -18,10 +18,8 @@ pytestmark = pytest.mark.end_to_end
 def unparseable(clean, cast, tmp_path_factory) -> tuple[Path, BuildResult, dict[str, Quarantine]]:
     """Every CSV defect at once, as text cells their contract type cannot read."""
     defects = csv_defects(clean, cast)
-    extracts = {table: frame.astype(object) for table, frame in clean.items()}
-    for defect in defects.values():
-        defect.apply(extracts)
     workdir = tmp_path_factory.mktemp("unparseable")
+    extracts = extracts_with(clean, defects.values(), "csv")
     result = run_build(workdir, write_extracts(extracts, workdir / "raw", "csv"), {"raw_format": "csv"})
     return workdir, result, defects
 
@@ -32,9 +30,7 @@ def test_value_that_does_not_parse_is_quarantined_not_a_failed_cast(unparseable,
     defect = defects[name]
 
     assert result.returncode == 0, result.output[-4000:]
-    assert rejected(workdir, defect.source_table, defect.natural_key).to_dict("records") == [
-        {"rejection_rule": defect.rejection_rule, "extract_rows": 1}
-    ]
+    assert rejected(workdir, defect) == defect.rejected_rows
 
 
 def test_the_unparseable_text_is_kept_in_original_values(unparseable, cast):

@@ -19,7 +19,7 @@ import pytest
 from segmentation_tools.demo_data import generate_extracts
 from segmentation_tools.demo_data.generate import generate_snapshots, monthly_as_of_dates
 
-from tests.bad_input.defects import csv_defects, parquet_defects
+from tests.bad_input.defects import csv_defects, extracts_with, parquet_defects
 from tests.bad_input.support import read_extracts, write_extracts
 from tests.spark.support import read_spark_tables, run_spark_build, spark_build
 from tests.support import AS_OF, REPO_ROOT, dbt_build, failed_nodes, warehouse_path
@@ -69,12 +69,7 @@ def builds_in_order(request, generated_plan, tmp_path_factory) -> list[tuple[Pat
         return [(snapshots / day.isoformat(), {"as_of_date": day.isoformat()}) for day in dates]
     clean, members = generated_plan
     defects = parquet_defects(clean, members) if request.param == "parquet" else csv_defects(clean, members)
-    # In CSV every cell is text, so a defect can put a value there that its column's type could not hold.
-    extracts = {
-        table: frame.astype(object) if request.param == "csv" else frame.copy() for table, frame in clean.items()
-    }
-    for defect in defects.values():
-        defect.apply(extracts)
+    extracts = extracts_with(clean, defects.values(), request.param)
     folder = tmp_path_factory.mktemp(f"spark_extracts_{request.param}")
     return [(write_extracts(extracts, folder, file_format=request.param), {"raw_format": request.param})]
 
