@@ -60,21 +60,19 @@ $(BIN)/.installed: requirements/base.txt pyproject.toml
 
 install: $(BIN)/.installed ## Create .venv with the pinned dependencies and the project's Python package (editable)
 
-# The Spark target's extra packages (dbt-spark, PySpark) on top of the base set; Spark needs Java 17 or later.
-$(BIN)/.spark-installed: $(BIN)/.installed requirements/spark.txt
-	@command -v java >/dev/null || { echo "error: java not found; Spark needs a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/spark.txt
+# One recipe for every extra: requirements/<extra>.txt on top of the base set, after the extra's own check
+# (EXTRA_CHECK_<extra>, where it has one).
+$(BIN)/.%-installed: $(BIN)/.installed requirements/%.txt
+	$(EXTRA_CHECK_$*)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/$*.txt
 	$(BIN)/python -m pip check
 	touch $@
 
+# The Spark target's extra packages (dbt-spark, PySpark) on top of the base set; Spark needs Java 17 or later.
+EXTRA_CHECK_spark = @command -v java >/dev/null || { echo "error: java not found; Spark needs a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
 install-spark: $(BIN)/.spark-installed ## Add the Spark target's pinned dependencies to .venv
 
 # The BI extra (requirements/bi.txt): the Tableau Hyper extract of make publish, and MetricFlow for the semantic layer.
-$(BIN)/.bi-installed: $(BIN)/.installed requirements/bi.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/bi.txt
-	$(BIN)/python -m pip check
-	touch $@
-
 install-bi: $(BIN)/.bi-installed ## Add the BI extra's pinned dependencies to .venv (Tableau Hyper, MetricFlow)
 
 # The demo extracts make build needs: kept when RAW_DATA_PATH holds this plan already (its demo_plan.json),
@@ -131,11 +129,6 @@ test-fast: lint ## Lint, then the unit and project tests that need no end-to-end
 
 # The orchestration extra: a monthly Dagster schedule of the build (docs/ORCHESTRATION.md), never needed by
 # make build or make test (whose tests do not import it).
-$(BIN)/.orchestration-installed: $(BIN)/.installed requirements/orchestration.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --requirement requirements/orchestration.txt
-	$(BIN)/python -m pip check
-	touch $@
-
 install-orchestration: $(BIN)/.orchestration-installed ## Add Dagster and dagster-dbt (requirements/orchestration.txt) to .venv
 
 test-orchestration: $(BIN)/.orchestration-installed ## Materialize two monthly partitions of demo snapshots in order with Dagster
