@@ -149,29 +149,30 @@ member_id_counts as (
 
 ),
 
+-- The two ways a member id can change between runs, one check each.
+member_id_checks as (
+
+    select 'new_member_ids' as check_name
+    union all
+    select 'vanished_member_ids' as check_name
+
+),
+
 member_id_changes as (
 
     select
-        'new_member_ids' as check_name,
+        member_id_checks.check_name,
         'members' as extract_name,
         cast(null as date) as event_month,
         member_id_counts.previous_ids as previous_value,
         member_id_counts.current_ids as current_value,
-        member_id_counts.new_ids as changed_value,
+        case member_id_checks.check_name
+            when 'new_member_ids' then member_id_counts.new_ids
+            else member_id_counts.vanished_ids
+        end as changed_value,
         cast(null as date) as latest_event_date
     from member_id_counts
-    cross join previous_run
-    where previous_run.previous_as_of_date is not null
-    union all
-    select
-        'vanished_member_ids' as check_name,
-        'members' as extract_name,
-        cast(null as date) as event_month,
-        member_id_counts.previous_ids as previous_value,
-        member_id_counts.current_ids as current_value,
-        member_id_counts.vanished_ids as changed_value,
-        cast(null as date) as latest_event_date
-    from member_id_counts
+    cross join member_id_checks
     cross join previous_run
     where previous_run.previous_as_of_date is not null
 
