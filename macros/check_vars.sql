@@ -7,13 +7,7 @@
 {% macro check_vars() %}
     {% if execute %}
         {% set problems = var_problems() %}
-        {% if problems | length == 1 %}
-            {{ exceptions.raise_compiler_error(problems[0]) }}
-        {% elif problems %}
-            {{ exceptions.raise_compiler_error(
-                problems | length ~ " vars are invalid:\n- " ~ problems | join("\n- ")
-            ) }}
-        {% endif %}
+        {% do raise_problems(problems, "vars are invalid") %}
     {% endif %}
 {% endmacro %}
 

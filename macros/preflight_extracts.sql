@@ -17,13 +17,7 @@
         {% for extract in graph.sources.values() | selectattr('source_name', 'equalto', 'plan_extracts') | sort(attribute='name') %}
             {% do problems.extend(extract_problems(extract)) %}
         {% endfor %}
-        {% if problems | length == 1 %}
-            {{ exceptions.raise_compiler_error(problems[0]) }}
-        {% elif problems %}
-            {{ exceptions.raise_compiler_error(
-                problems | length ~ " problems with the extracts:\n- " ~ problems | join("\n- ")
-            ) }}
-        {% endif %}
+        {% do raise_problems(problems, "problems with the extracts") %}
     {% endif %}
 {% endmacro %}
 
