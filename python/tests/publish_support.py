@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+from segmentation_tools.publish import publish
 
 from tests.support import warehouse_path
 
@@ -25,6 +26,14 @@ def published_models(manifest: dict, *, include_phi: bool) -> set[str]:
 
 def build_manifest(workdir: Path) -> dict:
     return json.loads((workdir / "target" / "manifest.json").read_text())
+
+
+def publish_build(workdir: Path, out_root: Path, *, include_phi: bool = False, hyper: bool = False) -> Path:
+    """Publish what the build in workdir made (its warehouse, by its dbt manifest) under out_root, as make publish
+    does; returns the dated folder."""
+    return publish(
+        warehouse_path(workdir), workdir / "target" / "manifest.json", out_root, include_phi=include_phi, hyper=hyper
+    )
 
 
 def mart_rows(workdir: Path, name: str, as_of_date: str) -> pa.Table:

@@ -6,21 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from segmentation_tools.publish import publish
 from segmentation_tools.publish.hyper import read_hyper_table
 from segmentation_tools.publish.manifest import MANIFEST_FILE, sha256_of
 
-from tests.publish_support import build_manifest, comparable, mart_rows, published_models
-from tests.support import AS_OF, warehouse_path
+from tests.publish_support import build_manifest, comparable, mart_rows, publish_build, published_models
+from tests.support import AS_OF
 
 pytestmark = pytest.mark.end_to_end
 
 
 @pytest.fixture(scope="module")
 def published(build, tmp_path_factory):
-    workdir, _ = build
-    out = tmp_path_factory.mktemp("published")
-    return publish(warehouse_path(workdir), workdir / "target" / "manifest.json", out, include_phi=True, hyper=True)
+    return publish_build(build[0], tmp_path_factory.mktemp("published"), include_phi=True, hyper=True)
 
 
 def test_the_hyper_extract_holds_exactly_the_marts_rows_for_the_as_of_date(build, published, tmp_path):

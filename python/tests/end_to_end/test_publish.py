@@ -14,7 +14,7 @@ from segmentation_tools.publish import publish
 from segmentation_tools.publish.export import PublishError
 from segmentation_tools.publish.manifest import MANIFEST_FILE, sha256_of
 
-from tests.publish_support import build_manifest, comparable, mart_rows, published_models
+from tests.publish_support import build_manifest, comparable, mart_rows, publish_build, published_models
 from tests.support import AS_OF, run_build, warehouse_path
 
 pytestmark = pytest.mark.end_to_end
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.end_to_end
 
 @pytest.fixture(scope="module")
 def published_with_phi(build, tmp_path_factory):
-    workdir, _ = build
-    out = tmp_path_factory.mktemp("published")
-    return publish(warehouse_path(workdir), workdir / "target" / "manifest.json", out, include_phi=True, hyper=False)
+    return publish_build(build[0], tmp_path_factory.mktemp("published"), include_phi=True)
 
 
 def test_publish_writes_a_dated_folder_with_one_parquet_file_per_published_mart(build, published_with_phi):
@@ -61,7 +59,7 @@ def test_manifest_states_as_of_date_rows_schema_and_checksums(published_with_phi
 
 def test_without_the_phi_flag_no_member_level_mart_leaves_the_warehouse(build, tmp_path):
     workdir, _ = build
-    folder = publish(warehouse_path(workdir), workdir / "target" / "manifest.json", tmp_path, hyper=False)
+    folder = publish_build(workdir, tmp_path)
     manifest = json.loads((folder / MANIFEST_FILE).read_text())
 
     assert set(manifest["marts"]) == published_models(build_manifest(workdir), include_phi=False)
@@ -83,7 +81,7 @@ def test_a_build_and_a_republish_succeed_while_a_client_reads_published_files(sm
     workdir.mkdir()
     shutil.copy2(warehouse_path(source), warehouse_path(workdir))
     shutil.copytree(source / "target", workdir / "target")
-    folder = publish(warehouse_path(workdir), workdir / "target" / "manifest.json", tmp_path / "published", hyper=False)
+    folder = publish_build(workdir, tmp_path / "published")
     client = duckdb.connect()
     client.execute(f"create view profiles as select * from read_parquet('{folder / 'segment_profiles.parquet'}')")
     held_open = (folder / "segment_profiles.parquet").open("rb")
@@ -91,9 +89,7 @@ def test_a_build_and_a_republish_succeed_while_a_client_reads_published_files(sm
     try:
         rebuilt = run_build(workdir, small_extracts)
         assert rebuilt.returncode == 0, rebuilt.output[-4000:]
-        republished = publish(
-            warehouse_path(workdir), workdir / "target" / "manifest.json", tmp_path / "published", hyper=False
-        )
+        republished = publish_build(workdir, tmp_path / "published")
         assert republished == folder
         assert client.execute("select count(*) from profiles").fetchone()[0] == rows_before
         assert held_open.read(4) == b"PAR1"
