@@ -25,6 +25,7 @@ from segmentation_tools.report.sections import (
     fairness_section,
     image,
     migrations_section,
+    placeholder_section,
     section,
     summary_section,
 )
@@ -98,10 +99,9 @@ def _build_warnings_section(warnings: pd.DataFrame | None) -> str:
         "The tests that warned or failed, and the nodes that errored, in the warehouse's last builds "
         "(build_results_history, which keeps every build's outcome node by node)."
     )
-    if warnings is None:
-        return section(title, explanation, '<p class="note">No build_results_history table in this warehouse.</p>')
-    if warnings.empty:
-        return section(title, explanation, '<p class="note">No warnings, failures or errors in these builds.</p>')
+    no_rows = "No warnings, failures or errors in these builds."
+    if placeholder := placeholder_section(title, explanation, warnings, "build_results_history", no_rows):
+        return placeholder
     columns = [
         Column("run_started_at", "Build started", "text"),
         Column("as_of_date", "As of", "date"),

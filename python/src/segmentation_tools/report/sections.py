@@ -41,6 +41,18 @@ def note(text: str) -> str:
     return f'<p class="note">{escape(text)}</p>'
 
 
+def placeholder_section(
+    title: str, explanation: str, rows: pd.DataFrame | None, table: str, when_empty: str
+) -> str | None:
+    """The section to show in place of the table's rows: the report still renders on a warehouse built before the
+    table existed, or without rows for the as-of date (when_empty says why). None when there are rows to show."""
+    if rows is None:
+        return section(title, explanation, note(f"No {table} table in this warehouse."))
+    if rows.empty:
+        return section(title, explanation, note(when_empty))
+    return None
+
+
 def image(figure_uri: str, alt: str) -> str:
     return f'<img src="{figure_uri}" alt="{escape(alt)}">'
 
@@ -195,14 +207,9 @@ def migrations_section(migrations: pd.DataFrame | None) -> str:
         "diagonal stayed, other cells moved; members who entered (newly covered) are a row of their own and those "
         "who left (coverage ended) a column."
     )
-    if migrations is None:
-        return section(title, explanation, note("No segment_migrations table in this warehouse."))
-    if migrations.empty:
-        return section(
-            title,
-            explanation,
-            note("No migrations for this as-of date: this is the first run of the question in this warehouse."),
-        )
+    first_run = "No migrations for this as-of date: this is the first run of the question in this warehouse."
+    if placeholder := placeholder_section(title, explanation, migrations, "segment_migrations", first_run):
+        return placeholder
     previous = format_cell(migrations["previous_as_of_date"].iloc[0], "date")
     rows = migrations.assign(
         source=[
@@ -238,10 +245,9 @@ def drift_section(drift: pd.DataFrame | None, thresholds: dict[str, float]) -> s
         "centroid moved, how much its share of members changed and how far it lies from its persona's profile, "
         "each against the limit the build checks (dashed line, vars drift_* and persona_match_max_distance)."
     )
-    if drift is None:
-        return section(title, explanation, note("No segment_drift table in this warehouse."))
-    if drift.empty:
-        return section(title, explanation, note("No segment_drift rows for this as-of date."))
+    no_rows = "No segment_drift rows for this as-of date."
+    if placeholder := placeholder_section(title, explanation, drift, "segment_drift", no_rows):
+        return placeholder
     checks = drift[list(DRIFT_CHECKS)].fillna(False).astype(bool)
     table = drift.assign(
         over_limit=[
@@ -278,10 +284,9 @@ def fairness_section(fairness: pd.DataFrame | None, thresholds: dict[str, float]
         "against the whole plan, from segment_fairness: a cell is flagged when the ratio's whole 95% interval lies "
         f"outside {ratio_min:g}-{ratio_max:g}. By design marks attributes that derive from a clustering feature."
     )
-    if fairness is None:
-        return section(title, explanation, note("No segment_fairness table in this warehouse."))
-    if fairness.empty:
-        return section(title, explanation, note("No segment_fairness rows for this as-of date."))
+    no_rows = "No segment_fairness rows for this as-of date."
+    if placeholder := placeholder_section(title, explanation, fairness, "segment_fairness", no_rows):
+        return placeholder
     flagged = fairness[fairness["flagged"].fillna(False).astype(bool)].copy()
     flagged = flagged.assign(
         kind=flagged["outcome_type"]
