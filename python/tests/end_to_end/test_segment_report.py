@@ -221,6 +221,11 @@ def refreshed(tmp_path_factory) -> tuple[Path, ReportPage]:
     return workdir, page
 
 
+def report_date_rows(workdir: Path, mart: str, condition: str = "true") -> pd.DataFrame:
+    """The mart's rows meeting the SQL condition for the refreshed report's as-of date (the last snapshot's)."""
+    return query(workdir, f"select * from {mart} where as_of_date = date '{REFRESH_DATES[-1]}' and {condition}")
+
+
 @pytest.mark.end_to_end
 def test_a_refresh_report_shows_no_missing_value_text_and_no_row_limit(refreshed):
     _, page = refreshed
@@ -235,7 +240,7 @@ def test_a_refresh_report_shows_no_missing_value_text_and_no_row_limit(refreshed
 @pytest.mark.end_to_end
 def test_migration_matrix_holds_every_migration_of_the_date(refreshed):
     workdir, page = refreshed
-    migrations = query(workdir, "select * from segment_migrations where as_of_date = date '2025-12-31'")
+    migrations = report_date_rows(workdir, "segment_migrations")
     matrix = page.table(MIGRATION_MATRIX_ID)
     matrix = matrix.set_index(matrix.columns[0])
     cells = matrix.drop(columns="Row total").map(count)
@@ -252,8 +257,8 @@ def test_migration_matrix_holds_every_migration_of_the_date(refreshed):
 @pytest.mark.end_to_end
 def test_drift_table_and_verdict_follow_segment_drift_and_refresh_verdicts(refreshed):
     workdir, page = refreshed
-    drift = query(workdir, "select * from segment_drift where as_of_date = date '2025-12-31' order by segment_id")
-    verdict = query(workdir, "select * from refresh_verdicts where as_of_date = date '2025-12-31'")
+    drift = report_date_rows(workdir, "segment_drift").sort_values("segment_id", ignore_index=True)
+    verdict = report_date_rows(workdir, "refresh_verdicts")
     shown = page.table(DRIFT_TABLE_ID)
 
     assert shown["Segment"].astype(int).tolist() == drift["segment_id"].tolist()
@@ -272,7 +277,7 @@ def test_drift_table_and_verdict_follow_segment_drift_and_refresh_verdicts(refre
 @pytest.mark.end_to_end
 def test_fairness_shows_every_flagged_cell(refreshed):
     workdir, page = refreshed
-    flagged = query(workdir, "select * from segment_fairness where as_of_date = date '2025-12-31' and flagged")
+    flagged = report_date_rows(workdir, "segment_fairness", "flagged")
     shown = page.table(FAIRNESS_FLAGGED_ID)
 
     assert len(shown) == len(flagged) > 0
@@ -285,8 +290,8 @@ def test_fairness_shows_every_flagged_cell(refreshed):
 @pytest.mark.end_to_end
 def test_summary_counts_members_per_persona_action_channel_and_review(refreshed):
     workdir, page = refreshed
-    outreach = query(workdir, "select * from member_outreach where as_of_date = date '2025-12-31'")
-    profiles = query(workdir, "select * from segment_profiles where as_of_date = date '2025-12-31'")
+    outreach = report_date_rows(workdir, "member_outreach")
+    profiles = report_date_rows(workdir, "segment_profiles")
     personas = page.table(PERSONA_SUMMARY_ID)
     actions = page.table(ACTION_CHANNEL_ID).set_index("Action")
     review = page.table(REVIEW_QUEUE_ID)
