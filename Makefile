@@ -93,18 +93,19 @@ build: $(BIN)/.installed demo-data-current dbt-build ## Install, generate the de
 
 # The first snapshot is always refit (there is no earlier model to score with); the later ones use REFRESH_MODE.
 refresh-demo: $(BIN)/.installed ## 3 monthly snapshots of one plan (REFRESH_MEMBERS=100000) built in order into REFRESH_WAREHOUSE
-	rm -rf $(REFRESH_DATA_PATH) $(REFRESH_WAREHOUSE)
-	$(BIN)/python -m segmentation_tools.demo_data --members $(REFRESH_MEMBERS) --out $(REFRESH_DATA_PATH) --as-of-date $(AS_OF_DATE) \
+	rm -rf "$(REFRESH_DATA_PATH)" "$(REFRESH_WAREHOUSE)"
+	$(BIN)/python -m segmentation_tools.demo_data --members $(REFRESH_MEMBERS) --out "$(REFRESH_DATA_PATH)" --as-of-date $(AS_OF_DATE) \
 		--snapshots $(REFRESH_SNAPSHOTS) --shift-share $(REFRESH_SHIFT_SHARE)
-	mkdir -p -m 700 $(dir $(REFRESH_WAREHOUSE))
-	umask 077; mode=refit; for snapshot in $(REFRESH_DATA_PATH)/*/; do \
-		as_of=$$(basename $$snapshot); \
+	mkdir -p -m 700 "$(dir $(REFRESH_WAREHOUSE))"
+	umask 077; mode=refit; for snapshot in "$(REFRESH_DATA_PATH)"/*/; do \
+		as_of=$$(basename "$$snapshot"); \
 		echo "== dbt build as of $$as_of, refresh_mode $$mode"; \
-		DBT_DUCKDB_PATH=$(REFRESH_WAREHOUSE) $(BIN)/dbt build \
-			--vars "{raw_data_path: '$(REFRESH_DATA_PATH)/$$as_of', as_of_date: '$$as_of', refresh_mode: $$mode}" || exit $$?; \
+		vars="$$(RAW_DATA_PATH="$${snapshot%/}" AS_OF_DATE="$$as_of" DBT_VARS="{refresh_mode: $$mode}" \
+			$(BIN)/python -m segmentation_tools.build_runner.plan_vars)" && \
+		DBT_DUCKDB_PATH="$(REFRESH_WAREHOUSE)" $(BIN)/python -m segmentation_tools.build_runner --vars "$$vars" || exit $$?; \
 		mode=$(REFRESH_MODE); \
 	done
-	$(BIN)/python -c "import duckdb; print(duckdb.connect('$(REFRESH_WAREHOUSE)', read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
+	REFRESH_WAREHOUSE="$(REFRESH_WAREHOUSE)" $(BIN)/python -c "import duckdb, os; print(duckdb.connect(os.environ['REFRESH_WAREHOUSE'], read_only=True).sql('$(REFRESH_SUMMARY_SQL)').df().to_string(index=False))"
 
 report: $(BIN)/.installed ## Render target/segment_report.html (one static file) from the built warehouse
 	$(BIN)/python -m segmentation_tools.report --database $(WAREHOUSE) --out target/segment_report.html

@@ -14,7 +14,7 @@
 {% macro var_problems() %}
     {#- One message per var whose value is not of its kind (an empty list when every var is valid). -#}
     {% set problems = [] %}
-    {% do problems.append(text_var_problem('raw_data_path', 'a folder path')) %}
+    {% do problems.append(folder_var_problem('raw_data_path')) %}
     {% do problems.append(choice_var_problem('raw_format', ['parquet', 'csv'], case_sensitive=false)) %}
     {% do problems.append(iso_date_var_problem('as_of_date')) %}
     {% do problems.append(number_var_problem('lookback_months', 1, 120, whole=true)) %}
@@ -62,10 +62,17 @@
     {{ return("var " ~ name ~ " is " ~ var_value_text(var(name)) ~ "; expected " ~ expected ~ ".") }}
 {% endmacro %}
 
-{% macro text_var_problem(name, expected) %}
+{% macro folder_var_problem(name) %}
+    {#- Non-empty text without glob characters: the extract readers of both engines take the path as a file
+        pattern (with folders `plan[1]` and `plan1` side by side, DuckDB reads plan1's files for `plan[1]`), and
+        the two engines escape patterns differently, so the build stops rather than read another folder. -#}
     {% set value = var(name) %}
-    {% if value is not string or value | trim == '' %}
-        {{ return(invalid_var(name, expected)) }}
+    {% if value is not string or value | trim == '' or value | select('in', '*?[]') | list %}
+        {{ return(invalid_var(
+            name,
+            'a folder path without the characters * ? [ ] (they make it a file pattern; rename the folder or '
+            ~ 'link it from a path without them)'
+        )) }}
     {% endif %}
     {{ return('') }}
 {% endmacro %}

@@ -19,6 +19,11 @@ INVALID_VARS = {
         {"lookback_months": 0},
         "var lookback_months is 0; expected a whole number from 1 to 120.",
     ),
+    "raw_data_path_with_a_glob_character": (
+        {"raw_data_path": "data/plan[1]"},
+        "var raw_data_path is 'data/plan[1]'; expected a folder path without the characters * ? [ ] (they make it "
+        "a file pattern; rename the folder or link it from a path without them).",
+    ),
     "raw_format_not_listed": (
         {"raw_format": "xlsx"},
         "var raw_format is 'xlsx'; expected one of parquet, csv (any letter case).",
