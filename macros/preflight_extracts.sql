@@ -85,6 +85,7 @@
         'timestamp': names['texts'] + names['moments'],
         'numeric': names['texts'] + numbers,
         'integer': names['texts'] + numbers,
+        'boolean': names['texts'] + names['booleans'],
     } %}
     {{ return(readable_from[data_type]) }}
 {% endmacro %}
@@ -97,6 +98,7 @@
                      'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'],
         'fractions': ['DECIMAL', 'FLOAT', 'DOUBLE'],
         'moments': ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE'],
+        'booleans': ['BOOLEAN'],
     }) }}
 {% endmacro %}
 
@@ -107,6 +109,7 @@
         'integers': ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'],
         'fractions': ['DECIMAL', 'FLOAT', 'DOUBLE'],
         'moments': ['DATE', 'TIMESTAMP', 'TIMESTAMP_NTZ'],
+        'booleans': ['BOOLEAN'],
     }) }}
 {% endmacro %}
 
