@@ -60,7 +60,9 @@ class ProjectRun:
 
 
 @dataclass(frozen=True)
-class BaselineRun:
+class ScriptRun:
+    """A run of a plain script that writes member_id and an unnamed cluster: the pandas baseline or the floor."""
+
     measurement: Measurement
     recovery: Recovery
 
@@ -144,8 +146,8 @@ def project_recovery(warehouse: Path, raw: Path) -> Recovery:
     return recovery(counts, named=True)
 
 
-def baseline_recovery(clusters: Path, raw: Path) -> Recovery:
-    """The baseline's cluster numbers against the planted personas (ARI only: its clusters have no names)."""
+def script_recovery(clusters: Path, raw: Path) -> Recovery:
+    """A script's cluster numbers against the planted personas (ARI only: its clusters have no names)."""
     with duckdb.connect() as connection:
         counts = connection.execute(
             BASELINE_RECOVERY_SQL, {"clusters": str(clusters), "truth": str(raw / TRUTH_PATH)}
@@ -155,12 +157,13 @@ def baseline_recovery(clusters: Path, raw: Path) -> Recovery:
 
 @dataclass(frozen=True)
 class SizeResult:
-    """Every run at one plan size, in the order they ran (project and baseline alternating)."""
+    """Every run at one plan size, in the order they ran (production build, baseline and floor alternating)."""
 
     members: int
-    pairs: int
+    rounds: int
     extracts: Extracts
     project: tuple[ProjectRun, ...]  # the runs that finished
-    baseline: tuple[BaselineRun, ...]
-    # Per contender ("project", "baseline") killed at the memory ceiling: how far its run got.
+    baseline: tuple[ScriptRun, ...]
+    floor: tuple[ScriptRun, ...] = ()
+    # Per contender ("project", "baseline", "floor") killed at the memory ceiling: how far its run got.
     killed: dict[str, Measurement] = field(default_factory=dict)
