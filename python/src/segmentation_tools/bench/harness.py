@@ -43,6 +43,9 @@ class Measurement:
     wall_seconds: float
     peak_rss_bytes: int
     load_average: float | None = None  # 1-minute load average at the start; None where it was not recorded
+    # CPU seconds (user and system) of the process and its waited-for children: on a loaded machine this moves
+    # far less than the wall time, so before/after comparisons of one change read it first.
+    cpu_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,10 @@ def measure(argv: list[str], env: dict[str, str], log: Path, rss_ceiling_bytes: 
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     measurement = Measurement(
-        wall_seconds=wall_seconds, peak_rss_bytes=usage.ru_maxrss * KIB, load_average=load_average
+        wall_seconds=wall_seconds,
+        peak_rss_bytes=usage.ru_maxrss * KIB,
+        load_average=load_average,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
     if killed.is_set():
         raise MemoryCeilingError(argv, measurement)

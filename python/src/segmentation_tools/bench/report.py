@@ -162,6 +162,7 @@ def _headline_table(result: SizeResult) -> str:
     rows = [
         row("wall time, median (min-max)", each(lambda run: run.measurement.wall_seconds), format_seconds, True),
         row("peak RSS, median (min-max)", each(lambda run: run.measurement.peak_rss_bytes), format_bytes, True),
+        row("CPU time (user + system), median", each(lambda run: run.measurement.cpu_seconds), format_seconds, True),
         row("persona recovery: adjusted Rand index", each(lambda run: run.recovery.adjusted_rand_index), ari, False),
         row(
             "load average when the run started", each(lambda run: run.measurement.load_average), "{:.1f}".format, False
