@@ -111,6 +111,7 @@ def test_run_results_give_seconds_per_node_and_totals_and_counts_per_resource_ty
     [
         ("model.member_segmentation.member_features", "member_features"),
         ("unit_test.member_segmentation.member_features.test_birthday_today", "test_birthday_today"),
+        ("model.member_segmentation.member_outreach.v1", "member_outreach.v1"),
     ],
 )
 def test_nodes_are_named_by_the_last_part_of_their_unique_id(unique_id, name):

@@ -7,6 +7,7 @@ readers open files.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ import pandas as pd
 from segmentation_tools.bench.harness import Extracts, Measurement
 from segmentation_tools.demo_data.truth import TRUTH_PATH
 
+# The last part of a versioned model's unique_id.
+VERSION = re.compile(r"v\d+")
 # dbt's resource types (the first part of a unique_id) and how the report names them, in report order.
 NODE_KINDS = {"seed": "seeds", "model": "models", "test": "data tests", "unit_test": "unit tests"}
 PROJECT_RECOVERY_SQL = """
@@ -77,8 +80,11 @@ def node_kind(unique_id: str) -> str:
 
 
 def node_name(unique_id: str) -> str:
-    """The name a reader knows the node by: the last part of its unique_id (model, seed or test name)."""
-    return unique_id.rsplit(".", 1)[-1]
+    """The name a reader knows the node by: the model, seed or test name of its unique_id, with the version of a
+    versioned model (model.project.member_outreach.v1 is member_outreach.v1)."""
+    parts = unique_id.split(".")
+    versioned = parts[0] == "model" and len(parts) == 4 and VERSION.fullmatch(parts[-1])
+    return ".".join(parts[-2:]) if versioned else parts[-1]
 
 
 def seconds_by_kind(node_seconds: dict[str, float]) -> dict[str, float]:
