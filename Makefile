@@ -83,7 +83,7 @@ demo-data-current: $(BIN)/.installed
 demo-data: $(BIN)/.installed ## (Re)generate the demo extracts (MEMBERS=500000)
 	$(BIN)/python -m segmentation_tools.demo_data --members $(MEMBERS) --out $(RAW_DATA_PATH) --as-of-date $(AS_OF_DATE) --format $(RAW_FORMAT)
 
-dbt-build: $(BIN)/.installed ## dbt build (all models and tests) on the extracts in RAW_DATA_PATH
+dbt-build: $(BIN)/.installed ## Production dbt build (every model and data test; unit tests run in make test) on RAW_DATA_PATH
 	mkdir -p -m 700 $(dir $(WAREHOUSE)) && chmod 700 $(dir $(WAREHOUSE))
 	vars=$(PLAN_VARS) && DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/python -m segmentation_tools.build_runner --vars "$$vars"
 
@@ -141,8 +141,11 @@ test-spark: $(BIN)/.spark-installed ## Build the project on a local Spark sessio
 test-bi: $(BIN)/.bi-installed ## The Hyper extract read back through the Hyper API, and MetricFlow queries of the semantic layer
 	$(BIN)/python -m pytest python/tests/bi
 
-bench: $(BIN)/.installed ## dbt build vs plain pandas at 50k and 500k members into docs/BENCHMARKS.md (LARGE=1 adds 5M)
-	$(BIN)/python -m segmentation_tools.bench $(if $(filter 1,$(LARGE)),--large)
+# make bench MEMBERS=500000 ROUNDS=3 [EXTRACTS=/path/to/that/plan]: one size only (MEMBERS given on the command line).
+bench: $(BIN)/.installed ## Production build vs floor vs plain pandas at 50k and 500k into docs/BENCHMARKS.md (LARGE=1 adds 5M)
+	$(BIN)/python -m segmentation_tools.bench $(if $(filter 1,$(LARGE)),--large) \
+		$(if $(filter command line,$(origin MEMBERS)),--sizes $(MEMBERS)) $(if $(ROUNDS),--rounds $(ROUNDS)) \
+		$(if $(EXTRACTS),--extracts $(EXTRACTS))
 
 bench-scaling: $(BIN)/.spark-installed ## Time per layer of the build: DuckDB at 50k/500k/5M, Spark at 2.5k/20k/100k members (docs/SCALING.md)
 	$(BIN)/python -m segmentation_tools.bench.scaling --engine duckdb

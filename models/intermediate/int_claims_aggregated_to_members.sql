@@ -15,34 +15,58 @@ valid_claim_lines as (
 
 ),
 
-claims_of_members as (
-
-    -- Lines of one claim share its claim_id, so a claim counts once however many lines it has.
-    select
-        member_id,
-        claim_id,
-        {{ dbt.bool_or(is_in_lookback_window('service_date')) }} as has_line_in_window,
-        sum(case when {{ is_in_lookback_window('service_date') }} then paid_amount end) as paid_amount_in_window,
-        count(*) as line_count
-
-    from valid_claim_lines
-    group by member_id, claim_id
-
-),
-
-aggregated as (
+lines_of_members as (
 
     -- Every member id with a valid line gets a row, with 0 claims when none is in the window: this one pass
     -- over the extract also tells int_member_ids_not_in_members the extract's member ids, and the
     -- reconciliation how many rows were used. Every in-window line's paid amount counts.
     select
         member_id,
-        count(case when has_line_in_window then 1 end) as claims,
-        coalesce(sum(paid_amount_in_window), 0) as paid_amount,
-        sum(line_count) as extract_rows
+        coalesce(
+            sum(case when {{ is_in_lookback_window('service_date') }} then paid_amount end), 0
+        ) as paid_amount,
+        count(*) as extract_rows
 
-    from claims_of_members
+    from valid_claim_lines
     group by member_id
+
+),
+
+claims_in_window as (
+
+    -- Lines of one claim share its claim_id, so a claim counts once however many lines it has. Only the
+    -- window's member and claim pairs, without amounts: grouping every line by member and claim with its
+    -- amounts made a table of one row per claim too wide to stay in memory at 5,000,000 members.
+    select distinct
+        member_id,
+        claim_id
+
+    from valid_claim_lines
+    where {{ is_in_lookback_window('service_date') }}
+
+),
+
+claims_per_member as (
+
+    select
+        member_id,
+        count(*) as claims
+
+    from claims_in_window
+    group by member_id
+
+),
+
+aggregated as (
+
+    select
+        lines_of_members.member_id,
+        lines_of_members.paid_amount,
+        lines_of_members.extract_rows,
+        coalesce(claims_per_member.claims, 0) as claims
+
+    from lines_of_members
+    left join claims_per_member on lines_of_members.member_id = claims_per_member.member_id
 
 )
 

@@ -35,10 +35,10 @@ from segmentation_tools.bench.report import (
     splice_results,
 )
 from segmentation_tools.bench.results import (
-    BaselineRun,
     PhaseTimings,
     ProjectRun,
     Recovery,
+    ScriptRun,
     SizeResult,
     adjusted_rand_index,
     node_name,
@@ -111,6 +111,7 @@ def test_run_results_give_seconds_per_node_and_totals_and_counts_per_resource_ty
     [
         ("model.member_segmentation.member_features", "member_features"),
         ("unit_test.member_segmentation.member_features.test_birthday_today", "test_birthday_today"),
+        ("model.member_segmentation.member_outreach.v1", "member_outreach.v1"),
     ],
 )
 def test_nodes_are_named_by_the_last_part_of_their_unique_id(unique_id, name):
@@ -228,25 +229,29 @@ def test_machine_memory_and_cpu_model_come_from_proc_files():
 def _size_result(phases: PhaseTimings | None, killed: dict[str, Measurement] | None = None) -> SizeResult:
     def project(wall: float, rss: int) -> ProjectRun:
         return ProjectRun(
-            measurement=Measurement(wall_seconds=wall, peak_rss_bytes=rss),
+            measurement=Measurement(wall_seconds=wall, peak_rss_bytes=rss, load_average=1.5),
             dbt_elapsed_seconds=wall - 2.5,
             node_seconds=node_seconds(RUN_RESULTS),
             phases=phases,
             recovery=Recovery(adjusted_rand_index=0.94, names_correct=0.975),
         )
 
-    def baseline(wall: float, rss: int) -> BaselineRun:
-        return BaselineRun(Measurement(wall, rss), Recovery(adjusted_rand_index=0.93, names_correct=None))
+    def script(wall: float, rss: int) -> ScriptRun:
+        return ScriptRun(
+            Measurement(wall, rss, load_average=2.0), Recovery(adjusted_rand_index=0.93, names_correct=None)
+        )
 
     killed = killed or {}
     projects = (project(6.0, 500 * 1024**2), project(6.5, 520 * 1024**2), project(7.0, 510 * 1024**2))
-    baselines = (baseline(10.0, 2 * GIB), baseline(9.0, 2 * GIB), baseline(12.0, 3 * GIB))
+    baselines = (script(10.0, 2 * GIB), script(9.0, 2 * GIB), script(12.0, 3 * GIB))
+    floors = (script(2.0, GIB), script(2.5, GIB), script(3.0, GIB))
     return SizeResult(
         members=500_000,
-        pairs=3,
+        rounds=3,
         extracts=Extracts(path=Path("/data/500000"), rows=24_000_000, bytes=400 * 1024**2, generation=None),
         project=() if "project" in killed else projects,
         baseline=() if "baseline" in killed else baselines,
+        floor=floors,
         killed=killed,
     )
 
@@ -262,9 +267,18 @@ def test_report_shows_medians_ratios_recovery_and_the_time_split():
     report = _render(_size_result(phases=None))
 
     assert "### 500,000 members" in report
-    assert "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | 10.0 s (9.0 s-12.0 s) | 0.65 |" in report
-    assert "| peak RSS, median (min-max) | 510 MiB (500 MiB-520 MiB) | 2.00 GiB (2.00 GiB-3.00 GiB) | 0.25 |" in report
+    assert (
+        "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | 2.5 s (2.0 s-3.0 s) "
+        "| 10.0 s (9.0 s-12.0 s) | 0.65 | 2.60 |"
+    ) in report
+    assert (
+        "| peak RSS, median (min-max) | 510 MiB (500 MiB-520 MiB) | 1.00 GiB (1.00 GiB-1.00 GiB) "
+        "| 2.00 GiB (2.00 GiB-3.00 GiB) | 0.25 | 0.50 |"
+    ) in report
+    assert "| load average when the run started | 1.5 (1.5-1.5) | 2.0 (2.0-2.0) | 2.0 (2.0-2.0) |" in report
     assert "| persona recovery: correct persona names | 97.5% (97.5%-97.5%) |" in report
+    # The per-size table: 6.5 s over 500,000 members, against the floor's and the baseline's medians.
+    assert "| 500,000 | 6.5 s | 13.0 µs | 510 MiB | 2.60 | 0.65 |" in report
     assert "| dbt start-up and parsing (wall time less dbt's elapsed time) | 2.5 s |" in report
     assert "| models (2) | 4.3 s |" in report
     assert report.index("| segment_centroids |") < report.index("| member_features |")
@@ -298,14 +312,14 @@ def test_report_lists_the_segmentation_phases_when_the_package_timed_them():
         (
             "baseline",
             40.0,
-            "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | n/a | n/a |",
+            "| wall time, median (min-max) | 6.5 s (6.0 s-7.0 s) | 2.5 s (2.0 s-3.0 s) | n/a | n/a | 2.60 |",
             "The baseline passed the memory ceiling and was killed after 40.0 s at 4.00 GiB",
             True,
         ),
         (
             "project",
             90.0,
-            "| wall time, median (min-max) | n/a | 10.0 s (9.0 s-12.0 s) | n/a |",
+            "| wall time, median (min-max) | n/a | 2.5 s (2.0 s-3.0 s) | 10.0 s (9.0 s-12.0 s) | n/a | n/a |",
             "No dbt build finished under the memory ceiling",
             False,
         ),
@@ -331,6 +345,9 @@ def test_measure_reports_the_childs_own_peak_memory(tmp_path):
 
     assert measurement.peak_rss_bytes >= 300 * 1024**2
     assert measurement.wall_seconds > 0
+    assert measurement.cpu_seconds is not None
+    assert measurement.cpu_seconds > 0
+    assert measurement.load_average is not None
 
 
 def test_measure_raises_with_the_end_of_the_childs_output(tmp_path):
@@ -364,7 +381,7 @@ def test_bench_runs_end_to_end_on_a_tiny_plan(tmp_path):
     report = tmp_path / "BENCHMARKS.md"
 
     runs = tmp_path / "runs"
-    sizes = ["--sizes", "2000", "--pairs", "1"]
+    sizes = ["--sizes", "2000", "--rounds", "1"]
     main([*sizes, "--data-dir", str(tmp_path / "bench"), "--runs-dir", str(runs), "--report", str(report)])
 
     written = report.read_text()
@@ -372,6 +389,8 @@ def test_bench_runs_end_to_end_on_a_tiny_plan(tmp_path):
     assert "### 2,000 members" in written
     assert "generated in" in written
     assert "| persona recovery: adjusted Rand index |" in written
+    assert "| wall time, median (min-max) |" in written
+    assert "build / floor" in written
     assert "keeping dbt's partial-parse cache" in written
     assert (tmp_path / "bench" / "2000" / "members.parquet").exists()
     # The build kept the cache an unmeasured parse wrote before it; the next build of this workdir reuses it.

@@ -37,10 +37,15 @@ RSS_POLL_SECONDS = 0.1
 
 @dataclass(frozen=True)
 class Measurement:
-    """One child process, start to exit."""
+    """One child process, start to exit, and how busy the machine was when it started (other work on a shared
+    machine slows every contender; the report shows it beside each figure)."""
 
     wall_seconds: float
     peak_rss_bytes: int
+    load_average: float | None = None  # 1-minute load average at the start; None where it was not recorded
+    # CPU seconds (user and system) of the process and its waited-for children: on a loaded machine this moves
+    # far less than the wall time, so before/after comparisons of one change read it first.
+    cpu_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ def measure(argv: list[str], env: dict[str, str], log: Path, rss_ceiling_bytes: 
     (raising MemoryCeilingError) before it can push everyone else's work into the OOM killer.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
+    load_average = os.getloadavg()[0]
     with log.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -95,7 +101,12 @@ def measure(argv: list[str], env: dict[str, str], log: Path, rss_ceiling_bytes: 
         watchdog.join()
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    measurement = Measurement(wall_seconds=wall_seconds, peak_rss_bytes=usage.ru_maxrss * KIB)
+    measurement = Measurement(
+        wall_seconds=wall_seconds,
+        peak_rss_bytes=usage.ru_maxrss * KIB,
+        load_average=load_average,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+    )
     if killed.is_set():
         raise MemoryCeilingError(argv, measurement)
     if process.returncode != 0:
@@ -179,21 +190,29 @@ def run_results_path(workdir: Path) -> Path:
     return workdir / "target" / "run_results.json"
 
 
+def production_build_command(workdir: Path, raw_data_path: Path, env: dict | None = None) -> tuple[list[str], dict]:
+    """The production build as `make dbt-build` runs it (build_runner: every model and data test, no unit tests)
+    on the extracts in raw_data_path, with warehouse, target and logs inside workdir."""
+    dbt_vars = json.dumps({"raw_data_path": str(raw_data_path)})
+    argv = [sys.executable, "-m", "segmentation_tools.build_runner", "--vars", dbt_vars]
+    return argv, dbt_environment(workdir, env)
+
+
 def run_project(raw: Path, workdir: Path, rss_ceiling_bytes: int, *, keep_parse_cache: bool = True) -> Measurement:
-    """The project's full dbt build (all models and tests) with the segmentation timing hook on.
+    """The project's production build (production_build_command) with the segmentation timing hook on.
 
     workdir is wiped first, so every build writes a fresh warehouse. With keep_parse_cache, dbt's partial-parse
     cache (target/partial_parse.msgpack) survives the wipe, as it does for anyone who runs `dbt build` again
     after changing the data, and an unmeasured `dbt parse` writes it before the first build of a workdir;
     without it, every build parses the whole project, as on a fresh checkout.
     """
-    argv, env = dbt_build_command(workdir, raw, env={TIMINGS_FILE_ENV: str(workdir / TIMINGS_FILE)})
+    argv, env = production_build_command(workdir, raw, env={TIMINGS_FILE_ENV: str(workdir / TIMINGS_FILE)})
     cache = workdir / PARSE_CACHE
     cached = cache.read_bytes() if keep_parse_cache and cache.exists() else None
     _empty(workdir)
     if keep_parse_cache:
         if cached is None:
-            parse_argv = [argv[0], "parse", *argv[2:]]
+            parse_argv = dbt_command(["parse"], {"raw_data_path": str(raw)})
             measure(parse_argv, env, workdir / "dbt_parse.out", rss_ceiling_bytes)
         else:
             cache.parent.mkdir(parents=True)
@@ -215,6 +234,13 @@ def run_baseline(raw: Path, workdir: Path, rss_ceiling_bytes: int) -> Measuremen
     return measure(argv, dict(os.environ), workdir / "baseline.out", rss_ceiling_bytes)
 
 
+def run_floor(raw: Path, workdir: Path, rss_ceiling_bytes: int) -> Measurement:
+    """The floor (bench.floor: only the job, one DuckDB query and one k-means) on the same extracts."""
+    _empty(workdir)
+    argv = [sys.executable, "-m", "segmentation_tools.bench.floor", str(raw), "--out", str(workdir / CLUSTERS_FILE)]
+    return measure(argv, dict(os.environ), workdir / "floor.out", rss_ceiling_bytes)
+
+
 def cached_extracts(data_dir: Path, members: int, rss_ceiling_bytes: int) -> Extracts:
     """data_dir/<members>/ holding the demo extracts: generated once, then reused by every later bench.
 
@@ -229,6 +255,12 @@ def cached_extracts(data_dir: Path, members: int, rss_ceiling_bytes: int) -> Ext
         generation = measure(argv, dict(os.environ), data_dir / f"{members}.generate.out", rss_ceiling_bytes)
         (partial / GENERATION_FILE).write_text(json.dumps(asdict(generation)))
         partial.rename(raw)
+    return described_extracts(raw)
+
+
+def described_extracts(raw: Path) -> Extracts:
+    """The demo extracts in raw as they are (e.g. generated earlier elsewhere with the same seed): their rows and
+    size, and what generating them cost when the bench generated them."""
     generation_file = raw / GENERATION_FILE
     generation = Measurement(**json.loads(generation_file.read_text())) if generation_file.exists() else None
     paths = [raw / f"{table}.parquet" for table in EXTRACT_SCHEMAS]

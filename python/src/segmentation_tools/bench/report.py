@@ -15,8 +15,8 @@ from pathlib import Path
 from segmentation_tools.bench.harness import REPO_ROOT, Machine, Measurement
 from segmentation_tools.bench.results import (
     NODE_KINDS,
-    BaselineRun,
     ProjectRun,
+    ScriptRun,
     SizeResult,
     node_kind,
     node_name,
@@ -106,7 +106,8 @@ def render_report(
         f"when the bench started; {versions}. Runs are killed above {format_bytes(rss_ceiling_bytes)} RSS. "
         f"Every dbt build writes a fresh warehouse, {parsing}."
     )
-    return "\n\n".join(["## Results", header, *(render_size(result) for result in results)])
+    sizes = [render_size(result) for result in results]
+    return "\n\n".join(["## Results", header, _cost_per_member_section(results), *sizes])
 
 
 def render_size(result: SizeResult) -> str:
@@ -128,7 +129,7 @@ def render_size(result: SizeResult) -> str:
 def _extracts_line(result: SizeResult) -> str:
     extracts = result.extracts
     line = (
-        f"{result.pairs} alternating pair{'s' if result.pairs > 1 else ''} (dbt build, then baseline) on "
+        f"{result.rounds} round{'s' if result.rounds > 1 else ''} (production build, baseline, floor) on "
         f"{extracts.rows:,} extract rows in 7 Parquet files ({format_bytes(extracts.bytes)}) in "
         f"`{_shown(extracts.path)}`"
     )
@@ -145,28 +146,61 @@ def _headline_table(result: SizeResult) -> str:
     def cell(values: list[float], unit: Callable[[float], str]) -> str:
         return format_spread(Spread.of(values), unit) if values else "n/a"
 
-    def ratio_cell(project: list[float], baseline: list[float]) -> str:
-        return f"{ratio(Spread.of(project), Spread.of(baseline)):.2f}" if project and baseline else "n/a"
+    def ratio_cell(project: list[float], other: list[float]) -> str:
+        return f"{ratio(Spread.of(project), Spread.of(other)):.2f}" if project and other else "n/a"
 
-    def both(value: Callable[[ProjectRun | BaselineRun], float]) -> tuple[list[float], list[float]]:
-        return [value(run) for run in result.project], [value(run) for run in result.baseline]
+    def each(value: Callable[[ProjectRun | ScriptRun], float | None]) -> list[list[float]]:
+        runs = (result.project, result.floor, result.baseline)
+        return [[figure for run in contender if (figure := value(run)) is not None] for contender in runs]
 
-    walls = both(lambda run: run.measurement.wall_seconds)
-    rss = both(lambda run: run.measurement.peak_rss_bytes)
-    ari = both(lambda run: run.recovery.adjusted_rand_index)
-    names = [run.recovery.names_correct for run in result.project]
+    def row(label: str, values: list[list[float]], unit: Callable[[float], str], ratios: bool) -> list[str]:
+        build, floor, baseline = values
+        cells = [cell(build, unit), cell(floor, unit), cell(baseline, unit)]
+        return [label, *cells, *((ratio_cell(build, baseline), ratio_cell(build, floor)) if ratios else ("", ""))]
+
+    ari = "{:.4f}".format
     rows = [
-        [
-            "wall time, median (min-max)",
-            cell(walls[0], format_seconds),
-            cell(walls[1], format_seconds),
-            ratio_cell(*walls),
-        ],
-        ["peak RSS, median (min-max)", cell(rss[0], format_bytes), cell(rss[1], format_bytes), ratio_cell(*rss)],
-        ["persona recovery: adjusted Rand index", cell(ari[0], "{:.3f}".format), cell(ari[1], "{:.3f}".format), ""],
-        ["persona recovery: correct persona names", cell(names, format_share), "n/a (unnamed clusters)", ""],
+        row("wall time, median (min-max)", each(lambda run: run.measurement.wall_seconds), format_seconds, True),
+        row("peak RSS, median (min-max)", each(lambda run: run.measurement.peak_rss_bytes), format_bytes, True),
+        row("CPU time (user + system), median", each(lambda run: run.measurement.cpu_seconds), format_seconds, True),
+        row("persona recovery: adjusted Rand index", each(lambda run: run.recovery.adjusted_rand_index), ari, False),
+        row(
+            "load average when the run started", each(lambda run: run.measurement.load_average), "{:.1f}".format, False
+        ),
     ]
-    return markdown_table(["", "project: dbt build", "baseline: plain pandas", "project / baseline"], rows, "lrrr")
+    names = [run.recovery.names_correct for run in result.project if run.recovery.names_correct is not None]
+    rows.append(["persona recovery: correct persona names", cell(names, format_share), "n/a", "n/a", "", ""])
+    header = ["", "production build", "floor", "plain pandas", "build / pandas", "build / floor"]
+    return markdown_table(header, rows, "lrrrrr")
+
+
+def _cost_per_member_section(results: Sequence[SizeResult]) -> str:
+    """One row per size: what the production build costs per member, against the floor and the baseline, so a
+    cost that grows faster than the plan shows as a rising figure down the column."""
+
+    def median(runs: Sequence[ProjectRun | ScriptRun], value: Callable[[Measurement], float]) -> float | None:
+        return statistics.median(value(run.measurement) for run in runs) if runs else None
+
+    def shown(value: float | None, unit: Callable[[float], str]) -> str:
+        return "n/a" if value is None else unit(value)
+
+    rows = []
+    for result in results:
+        build = median(result.project, lambda measurement: measurement.wall_seconds)
+        floor = median(result.floor, lambda measurement: measurement.wall_seconds)
+        baseline = median(result.baseline, lambda measurement: measurement.wall_seconds)
+        rows.append(
+            [
+                f"{result.members:,}",
+                shown(build, format_seconds),
+                shown(None if build is None else build / result.members * 1e6, "{:.1f} µs".format),
+                shown(median(result.project, lambda measurement: measurement.peak_rss_bytes), format_bytes),
+                shown(None if build is None or floor is None else build / floor, "{:.2f}".format),
+                shown(None if build is None or baseline is None else build / baseline, "{:.2f}".format),
+            ]
+        )
+    header = ["members", "production build", "per member", "peak RSS", "build / floor", "build / pandas"]
+    return "Per size (medians of each size's rounds):\n\n" + markdown_table(header, rows, "rrrrrr")
 
 
 def _killed_line(contender: str, measurement: Measurement) -> str:

@@ -7,6 +7,7 @@ readers open files.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ import pandas as pd
 from segmentation_tools.bench.harness import Extracts, Measurement
 from segmentation_tools.demo_data.truth import TRUTH_PATH
 
+# The last part of a versioned model's unique_id.
+VERSION = re.compile(r"v\d+")
 # dbt's resource types (the first part of a unique_id) and how the report names them, in report order.
 NODE_KINDS = {"seed": "seeds", "model": "models", "test": "data tests", "unit_test": "unit tests"}
 PROJECT_RECOVERY_SQL = """
@@ -60,7 +63,9 @@ class ProjectRun:
 
 
 @dataclass(frozen=True)
-class BaselineRun:
+class ScriptRun:
+    """A run of a plain script that writes member_id and an unnamed cluster: the pandas baseline or the floor."""
+
     measurement: Measurement
     recovery: Recovery
 
@@ -75,8 +80,11 @@ def node_kind(unique_id: str) -> str:
 
 
 def node_name(unique_id: str) -> str:
-    """The name a reader knows the node by: the last part of its unique_id (model, seed or test name)."""
-    return unique_id.rsplit(".", 1)[-1]
+    """The name a reader knows the node by: the model, seed or test name of its unique_id, with the version of a
+    versioned model (model.project.member_outreach.v1 is member_outreach.v1)."""
+    parts = unique_id.split(".")
+    versioned = parts[0] == "model" and len(parts) == 4 and VERSION.fullmatch(parts[-1])
+    return ".".join(parts[-2:]) if versioned else parts[-1]
 
 
 def seconds_by_kind(node_seconds: dict[str, float]) -> dict[str, float]:
@@ -144,8 +152,8 @@ def project_recovery(warehouse: Path, raw: Path) -> Recovery:
     return recovery(counts, named=True)
 
 
-def baseline_recovery(clusters: Path, raw: Path) -> Recovery:
-    """The baseline's cluster numbers against the planted personas (ARI only: its clusters have no names)."""
+def script_recovery(clusters: Path, raw: Path) -> Recovery:
+    """A script's cluster numbers against the planted personas (ARI only: its clusters have no names)."""
     with duckdb.connect() as connection:
         counts = connection.execute(
             BASELINE_RECOVERY_SQL, {"clusters": str(clusters), "truth": str(raw / TRUTH_PATH)}
@@ -155,12 +163,13 @@ def baseline_recovery(clusters: Path, raw: Path) -> Recovery:
 
 @dataclass(frozen=True)
 class SizeResult:
-    """Every run at one plan size, in the order they ran (project and baseline alternating)."""
+    """Every run at one plan size, in the order they ran (production build, baseline and floor alternating)."""
 
     members: int
-    pairs: int
+    rounds: int
     extracts: Extracts
     project: tuple[ProjectRun, ...]  # the runs that finished
-    baseline: tuple[BaselineRun, ...]
-    # Per contender ("project", "baseline") killed at the memory ceiling: how far its run got.
+    baseline: tuple[ScriptRun, ...]
+    floor: tuple[ScriptRun, ...] = ()
+    # Per contender ("project", "baseline", "floor") killed at the memory ceiling: how far its run got.
     killed: dict[str, Measurement] = field(default_factory=dict)

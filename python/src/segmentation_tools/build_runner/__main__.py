@@ -1,5 +1,10 @@
 """Command line: ``python -m segmentation_tools.build_runner [dbt build arguments]``,
-e.g. ``--vars '{raw_data_path: data/raw}'``."""
+e.g. ``--vars '{raw_data_path: data/raw}'``.
+
+This is the production build (`make build`, `make dbt-build`): every seed, model and data test, without dbt's unit
+tests (`--exclude-resource-type unit_test`, dbt's documented way), which test the SQL's logic on fixed rows, not
+the plan's data, and run in development and CI instead (`make test`'s end-to-end builds run plain `dbt build`).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ from segmentation_tools.build_runner import (
 from segmentation_tools.build_runner.faults import Fault, interrupt_fault, recognised_fault, redact_file, redacted
 from segmentation_tools.build_runner.signals import ForwardedSignals
 
+# The production build leaves out dbt's unit tests; make test runs them (docs/DEVELOPING.md).
+PRODUCTION_BUILD_ARGUMENTS = ("--exclude-resource-type", "unit_test")
 # dbt prints this line just before the error it is about; a lock conflict's own message replaces both.
 ERROR_HEADER = "Encountered an error:"
 DEFAULT_WAREHOUSE = "warehouse/member_segmentation.duckdb"  # profiles.yml's default for DBT_DUCKDB_PATH
@@ -55,7 +62,11 @@ def stream_build(
     dbt = Path(sys.executable).with_name("dbt")
     held_back, conflict, fault, silenced = None, None, None, False
     with subprocess.Popen(
-        [str(dbt), "build", *dbt_arguments], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        [str(dbt), "build", *PRODUCTION_BUILD_ARGUMENTS, *dbt_arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     ) as process:
         forwarded.to(process)
         for output_line in process.stdout or []:
