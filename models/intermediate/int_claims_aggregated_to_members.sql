@@ -22,6 +22,7 @@ claims_of_members as (
         member_id,
         claim_id,
         {{ dbt.bool_or(is_in_lookback_window('service_date')) }} as has_line_in_window,
+        max(case when service_date <= {{ as_of_date() }} then service_date end) as last_line_date,
         sum(case when {{ is_in_lookback_window('service_date') }} then paid_amount end) as paid_amount_in_window,
         count(*) as line_count
 
@@ -38,6 +39,8 @@ aggregated as (
     select
         member_id,
         count(case when has_line_in_window then 1 end) as claims,
+        -- outreach_lift's outcome: was there a claim after an earlier as-of date (member_outcome_history)?
+        max(last_line_date) as last_claim_date,
         coalesce(sum(paid_amount_in_window), 0) as paid_amount,
         sum(line_count) as extract_rows
 
