@@ -11,9 +11,9 @@
 {% endmacro %}
 
 {% macro plan_extract_names() %}
-    {#- The contract's extracts (sources plan_extracts), in name order: the event extracts and the three others.
+    {#- The contract's extracts (sources plan_extracts), in name order: the event extracts and the four others.
         Written out because a model's refs must be known at parse time, before dbt's graph exists. -#}
-    {{ return((event_extract_dates().keys() | list + ['enrollments', 'members', 'plans']) | sort) }}
+    {{ return((event_extract_dates().keys() | list + ['contact_preferences', 'enrollments', 'members', 'plans']) | sort) }}
 {% endmacro %}
 
 {% macro percent_text(share) -%}

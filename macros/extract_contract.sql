@@ -18,6 +18,7 @@
         'timestamp': dbt.type_timestamp(),
         'numeric': dbt.type_numeric(),
         'integer': dbt.type_int(),
+        'boolean': dbt.type_boolean(),
     } %}
     {% if data_type not in sql_types %}
         {{ exceptions.raise_compiler_error("Unknown contract data_type " ~ data_type ~ "; use one of " ~ sql_types.keys() | join(', ')) }}
@@ -37,6 +38,8 @@
         {#- In the plan's time zone (macros/plan_time_zone.sql), by the type the column is stored as. -#}
         {% set stored_type = adapter.dispatch('extract_column_types')(extract)[column_name] | upper %}
         {{ return(plan_local_timestamp(column_name, stored_type.split('(')[0])) }}
+    {% elif data_type == 'boolean' %}
+        {{ return(extract_boolean(column_name)) }}
     {% endif %}
     {{ return(dbt.safe_cast(column_name, contract_sql_type(data_type))) }}
 {% endmacro %}
@@ -49,4 +52,16 @@
         {{ return('*') }}
     {% endif %}
     {{ return(extract_source(table_name).columns.keys() | join(', ')) }}
+{% endmacro %}
+
+{% macro extract_boolean(column_name) %}
+    {#- A boolean column read the same way from Parquet BOOLEAN and from CSV text, on every engine: the value as
+        lower-case text, true/t/yes/y/1 or false/f/no/n/0 (surrounding spaces ignored); anything else becomes
+        null. The engines' own casts of text to boolean accept different words, so the accepted set is written
+        here once. -#}
+    {% set text = "lower(trim(cast(" ~ column_name ~ " as " ~ dbt.type_string() ~ ")))" %}
+    {{ return(
+        "case when " ~ text ~ " in ('true', 't', 'yes', 'y', '1') then true"
+        ~ " when " ~ text ~ " in ('false', 'f', 'no', 'n', '0') then false end"
+    ) }}
 {% endmacro %}

@@ -91,6 +91,7 @@
         'timestamp': names['texts'] + names['moments'],
         'numeric': names['texts'] + numbers,
         'integer': names['texts'] + numbers,
+        'boolean': names['texts'] + names['booleans'],
     } %}
     {{ return(readable_from[data_type]) }}
 {% endmacro %}
@@ -103,6 +104,7 @@
                      'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'],
         'fractions': ['DECIMAL', 'FLOAT', 'DOUBLE'],
         'moments': ['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE'],
+        'booleans': ['BOOLEAN'],
     }) }}
 {% endmacro %}
 
@@ -113,6 +115,7 @@
         'integers': ['TINYINT', 'SMALLINT', 'INT', 'BIGINT'],
         'fractions': ['DECIMAL', 'FLOAT', 'DOUBLE'],
         'moments': ['DATE', 'TIMESTAMP', 'TIMESTAMP_NTZ'],
+        'booleans': ['BOOLEAN'],
     }) }}
 {% endmacro %}
 

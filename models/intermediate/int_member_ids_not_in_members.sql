@@ -20,6 +20,17 @@ enrollments_member_ids as (
 
 ),
 
+contact_preferences_member_ids as (
+
+    select distinct
+        member_id,
+        'contact_preferences' as extract_table
+
+    from {{ ref('int_contact_preferences_validated') }}
+    where rejection_rule = 'member_id_unknown'
+
+),
+
 {% for extract, aggregate in event_aggregates.items() %}
     {{ extract }}_member_ids as (
 
@@ -36,6 +47,8 @@ enrollments_member_ids as (
 referenced_member_ids as (
 
     select * from enrollments_member_ids
+    union all
+    select * from contact_preferences_member_ids
     {% for extract in event_aggregates %}
         union all
         select * from {{ extract }}_member_ids

@@ -1,5 +1,6 @@
 {%- set extracts = [
-    'members', 'enrollments', 'plans', 'claims', 'portal_logins', 'email_events', 'call_center_contacts'
+    'members', 'enrollments', 'plans', 'claims', 'portal_logins', 'email_events', 'call_center_contacts',
+    'contact_preferences'
 ] -%}
 
 {#- Reading every row of the event extracts again only to find that none was rejected would be the most

@@ -23,6 +23,7 @@ ARROW_TYPES = {
     "timestamp": pa.timestamp("us"),
     "numeric": pa.float64(),
     "integer": pa.int32(),
+    "boolean": pa.bool_(),
 }
 
 

@@ -20,6 +20,7 @@ STREAMS = (
     "turnover",
     "behaviour_changes",
     "population_shift",
+    "contact_preferences",
 )
 
 

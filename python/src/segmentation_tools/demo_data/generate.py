@@ -25,8 +25,8 @@ the last snapshot is a deliberately shifted population, to test drift monitoring
 (each member's persona then, and who changed) is written beside its extracts.
 
 This module is the entry point and the chunk loop; each part of the plan has its own module: contract (the
-extracts' schemas, read from the sources yml), personas, members, plans, enrollments, events, changes (behaviour
-that changes between snapshots), truth, writers, and timeline and draws (days and random streams).
+extracts' schemas, read from the sources yml), personas, members, plans, enrollments, events, contact_preferences,
+changes (behaviour that changes between snapshots), truth, writers, and timeline and draws (days and random streams).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from segmentation_tools.demo_data.changes import (
     population_shift,
     shifted_behaviours,
 )
+from segmentation_tools.demo_data.contact_preferences import contact_preferences_table
 from segmentation_tools.demo_data.draws import random_stream
 from segmentation_tools.demo_data.enrollments import Coverage, draw_enrollments
 from segmentation_tools.demo_data.events import (
@@ -82,7 +83,7 @@ def generate_extracts(
     *,
     chunk_members: int = CHUNK_MEMBERS,
 ) -> dict[str, int]:
-    """Write the seven raw extracts and the planted-persona truth; return rows written per extract.
+    """Write the eight raw extracts and the planted-persona truth; return rows written per extract.
 
     chunk_members only bounds memory, but it is part of the arguments: each chunk draws from its own streams.
     """
@@ -230,6 +231,9 @@ def _write_chunk(
         turnover_rng=random_stream(seed, "turnover", chunk) if several else None,
     )
     writers.append_enrollments(enrollments)
+    preferences_rng = random_stream(seed, "contact_preferences", chunk)
+    preferences = contact_preferences_table(preferences_rng, population.member_ids, timeline)
+    writers.append_recorded_by_as_of("contact_preferences", preferences, "updated_at")
     behaviours, behaviour_coverage = event_behaviours(population, coverage, changes)
     hidden = population.member_ids.filter(pa.array(shift.mask)) if shift is not None else None
     first_ids = _write_events(
