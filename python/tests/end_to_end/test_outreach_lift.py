@@ -24,8 +24,10 @@ from member_segmentation.holdout import HoldoutSettings, is_held_out, project_ho
 from segmentation_tools.bench.harness import warehouse_path
 from segmentation_tools.demo_data.generate import generate_snapshots
 from segmentation_tools.demo_data.outreach_effects import OUTREACH_EFFECTS
+from segmentation_tools.report.html import render_report
+from segmentation_tools.report.warehouse import read_report_data
 
-from tests.support import dbt_build, failed_nodes, query
+from tests.support import REPO_ROOT, dbt_build, failed_nodes, query
 
 pytestmark = pytest.mark.end_to_end
 
@@ -147,3 +149,13 @@ def test_rebuilding_the_cohort_date_recomputes_the_follow_up_from_the_new_cohort
     ).all()
     assert after.set_index("persona")["holdout_members"].to_dict() == held_out.groupby("persona").size().to_dict()
     assert not np.array_equal(before["holdout_members"].to_numpy(), after["holdout_members"].to_numpy())
+
+
+def test_the_segment_report_draws_the_lift_of_every_persona(warehouse):
+    page = render_report(
+        read_report_data(warehouse["in_order"], sample_size=500, project_file=REPO_ROOT / "dbt_project.yml")
+    )
+
+    section = page[page.index("Outreach lift") :]
+    assert 'alt="Lift per persona and action with its 95% interval"' in section
+    assert "are suppressed" in section
