@@ -24,7 +24,7 @@ memberships as (
         send_list.member_id is not null as is_sent,
         (case when send_list.member_id is not null then 1 else 0 end)
         + (case when member_outreach.outreach_group = 'holdout' then 1 else 0 end)
-        + (case when member_outreach.suppression_reason is not null then 1 else 0 end) as groups
+        + (case when member_outreach.suppression_reason is not null then 1 else 0 end) as places
 
     from member_outreach
     left join send_list
@@ -35,4 +35,4 @@ memberships as (
 )
 
 select * from memberships
-where groups != 1
+where places != 1

@@ -18,15 +18,18 @@ preferences as (
 
 standing_opt_outs as (
 
-    select opt_outs.member_id, opt_outs.channel, opt_outs.updated_at
+    select
+        opt_outs.member_id,
+        opt_outs.channel,
+        opt_outs.updated_at
 
     from preferences as opt_outs
     left join preferences as opt_ins
         on
             opt_outs.member_id = opt_ins.member_id
             and opt_outs.channel = opt_ins.channel
+            and opt_outs.updated_at < opt_ins.updated_at
             and not opt_ins.opted_out
-            and opt_ins.updated_at > opt_outs.updated_at
     where opt_outs.opted_out and opt_ins.member_id is null
 
 )

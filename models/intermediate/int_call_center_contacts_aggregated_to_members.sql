@@ -23,7 +23,9 @@ contacts_of_members as (
         member_id,
         contact_id,
         {{ dbt.bool_or(is_in_lookback_window('cast(contact_at as date)')) }} as has_row_in_window,
-        max(case when cast(contact_at as date) <= {{ as_of_date() }} then cast(contact_at as date) end) as last_row_date,
+        max(
+            case when cast(contact_at as date) <= {{ as_of_date() }} then cast(contact_at as date) end
+        ) as last_row_date,
         count(*) as contact_rows
 
     from valid_contact_rows

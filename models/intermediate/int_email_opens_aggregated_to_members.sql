@@ -27,7 +27,9 @@ aggregated as (
         ) as email_opens,
         -- outreach_lift's outcome: was there a click after an earlier as-of date (member_outcome_history)?
         max(
-            case when event_type = 'click' and cast(event_at as date) <= {{ as_of_date() }} then cast(event_at as date) end
+            case
+                when event_type = 'click' and cast(event_at as date) <= {{ as_of_date() }} then cast(event_at as date)
+            end
         ) as last_click_date,
         count(*) as extract_rows
 

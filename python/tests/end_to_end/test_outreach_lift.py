@@ -4,8 +4,11 @@ and every standing opt-out (latest row wins), outreach_lift recovers the planted
 none was planted, and its rows follow the history: rebuilding the follow-up date changes nothing, rebuilding
 the cohort's date recomputes the follow-up's lift from the new cohort.
 
-The plan is seeded: each 95% interval misses its true value on about 5% of seeds, so a change to the demo's
-draws may need another seed here, never a wider interval.
+The plan is seeded, and the seed was chosen: each 95% interval misses its true value on about 5% of seeds, so
+one of the four cells misses on about a fifth of them (of seeds 1-7 and 42, seeds 2, 7 and 42 missed one; seed 3
+is inside on all four). A change to the demo's draws may need another seed here, never a wider interval. The
+generator itself is exact: with and without the planted logins, the treated Digital Learners who log in only
+because of them are 10.2% (seed 7) and 9.6% (seed 2) of the group.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from tests.support import REPO_ROOT, dbt_build, failed_nodes, query
 pytestmark = pytest.mark.end_to_end
 
 MEMBERS = 20_000
-SEED = 7
+SEED = 3
 DATES = [dt.date(2025, 11, 30), dt.date(2025, 12, 31)]
 CHANNELS = ("email", "phone", "portal")
 LIFT_COLUMNS = "cohort_as_of_date, persona, outreach_members, holdout_members, outreach_rate, holdout_rate, lift"
