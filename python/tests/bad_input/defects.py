@@ -75,7 +75,9 @@ def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
         return Quarantine("claims", claim_id, rule, add_row("claims", **copy))
 
     first_member_row = clean["members"].iloc[0].to_dict()
+    quiet = members_without_preferences(clean, cast)
     return {
+        **contact_preference_defects(quiet),
         "member_listed_twice": Quarantine(
             "members",
             cast[0],
@@ -205,6 +207,84 @@ def parquet_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
     }
 
 
+def members_without_preferences(clean: Extracts, cast: list[str]) -> list[str]:
+    """The cast members after those the other defects take (cast[:24]) with no row in the clean contact
+    preferences: the defects below are then their only preferences."""
+    recorded = set(clean["contact_preferences"]["member_id"])
+    return [member for member in cast[24:] if member not in recorded]
+
+
+def preference(member: str | None, channel: str, opted_out: object, updated_at: object) -> Callable[[Extracts], None]:
+    """A defect: one more contact_preferences row."""
+    return add_row("contact_preferences", member_id=member, channel=channel, opted_out=opted_out, updated_at=updated_at)
+
+
+def both(*defects: Callable[[Extracts], None]) -> Callable[[Extracts], None]:
+    def apply(extracts: Extracts) -> None:
+        for defect in defects:
+            defect(extracts)
+
+    return apply
+
+
+def contact_preference_defects(quiet: list[str]) -> dict[str, Quarantine]:
+    """Contact preference rows: each rule of int_contact_preferences_validated, and two histories that are valid
+    (an opt-out reversed by a later opt-in; two rows at one moment that disagree, where the opt-out wins)."""
+    june = datetime(2025, 6, 1, 8)
+    return {
+        "preference_without_member": Quarantine(
+            "contact_preferences",
+            "|email|2025-06-01 08:00:00",
+            "member_id_missing",
+            preference(None, "email", True, june),
+        ),
+        "preference_of_an_unknown_member": Quarantine(
+            "contact_preferences",
+            "M-GHOST-4|email|2025-06-01 08:00:00",
+            "member_id_unknown",
+            preference("M-GHOST-4", "email", True, june),
+        ),
+        "preference_for_a_channel_no_action_uses": Quarantine(
+            "contact_preferences",
+            f"{quiet[0]}|sms|2025-06-01 08:00:00",
+            "channel_unknown_value",
+            preference(quiet[0], "sms", True, june),
+        ),
+        "preference_without_opted_out": Quarantine(
+            "contact_preferences",
+            f"{quiet[0]}|phone|2025-06-01 08:00:00",
+            "opted_out_missing",
+            preference(quiet[0], "phone", None, june),
+        ),
+        "preference_without_timestamp": Quarantine(
+            "contact_preferences",
+            f"{quiet[0]}|portal|",
+            "updated_at_missing",
+            preference(quiet[0], "portal", True, None),
+        ),
+        "preference_recorded_after_the_as_of_date": Quarantine(
+            "contact_preferences",
+            f"{quiet[1]}|email|2026-01-05 08:00:00",
+            "updated_at_after_as_of_date",
+            preference(quiet[1], "email", False, datetime(2026, 1, 5, 8)),
+        ),
+        "opt_out_reversed_by_a_later_opt_in_is_allowed": Quarantine(
+            "contact_preferences",
+            f"{quiet[2]}|email|2025-06-01 08:00:00",
+            None,
+            both(
+                preference(quiet[2], "email", True, datetime(2025, 3, 1, 8)), preference(quiet[2], "email", False, june)
+            ),
+        ),
+        "opt_in_and_opt_out_at_one_moment_are_allowed": Quarantine(
+            "contact_preferences",
+            f"{quiet[3]}|phone|2025-06-01 08:00:00",
+            None,
+            both(preference(quiet[3], "phone", False, june), preference(quiet[3], "phone", True, june)),
+        ),
+    }
+
+
 PARQUET_DEFECTS = (
     "member_listed_twice",
     "member_without_id",
@@ -237,6 +317,14 @@ PARQUET_DEFECTS = (
     "email_event_without_timestamp",
     "call_of_an_unknown_member",
     "call_without_contact_id",
+    "preference_without_member",
+    "preference_of_an_unknown_member",
+    "preference_for_a_channel_no_action_uses",
+    "preference_without_opted_out",
+    "preference_without_timestamp",
+    "preference_recorded_after_the_as_of_date",
+    "opt_out_reversed_by_a_later_opt_in_is_allowed",
+    "opt_in_and_opt_out_at_one_moment_are_allowed",
 )
 
 
@@ -245,14 +333,36 @@ CSV_DEFECTS = (
     "premium_with_a_decimal_comma",
     "login_time_in_words",
     "paid_amount_not_a_number",
+    "opted_out_not_a_boolean",
+    "preference_time_in_words",
+    "opted_out_written_as_y_is_allowed",
 )
 
 
 def csv_defects(clean: Extracts, cast: list[str]) -> dict[str, Quarantine]:
     enrollment = clean["enrollments"].loc[clean["enrollments"]["member_id"] == cast[19], "enrollment_id"].iloc[0]
     claim = clean["claims"].iloc[0].to_dict()
+    quiet = members_without_preferences(clean, cast)
 
     return {
+        "opted_out_not_a_boolean": Quarantine(
+            "contact_preferences",
+            f"{quiet[4]}|email|2025-06-01 08:00:00",
+            "opted_out_unparseable",
+            preference(quiet[4], "email", "maybe", "2025-06-01 08:00:00"),
+        ),
+        "preference_time_in_words": Quarantine(
+            "contact_preferences",
+            f"{quiet[4]}|phone|last week",
+            "updated_at_unparseable",
+            preference(quiet[4], "phone", "true", "last week"),
+        ),
+        "opted_out_written_as_y_is_allowed": Quarantine(
+            "contact_preferences",
+            f"{quiet[5]}|phone|2025-06-01 08:00:00",
+            None,
+            preference(quiet[5], "phone", " Y ", "2025-06-01 08:00:00"),
+        ),
         "date_of_birth_not_a_date": member_value(cast[18], "date_of_birth", "1985-13-45", "date_of_birth_unparseable"),
         "premium_with_a_decimal_comma": Quarantine(
             "enrollments",

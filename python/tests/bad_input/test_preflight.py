@@ -22,8 +22,22 @@ READABLE_AS_DATE = "VARCHAR, DATE, TIMESTAMP, TIMESTAMP_S, TIMESTAMP_MS, TIMESTA
 PREFLIGHT_DEFECTS = {
     "extract_file_missing": (
         lambda raw: (raw / "claims.parquet").unlink(),
-        "Extract {raw}/claims.parquet is missing (files in {raw}: call_center_contacts.parquet, email_events.parquet, "
-        "enrollments.parquet, members.parquet, plans.parquet, portal_logins.parquet).",
+        "Extract {raw}/claims.parquet is missing (files in {raw}: call_center_contacts.parquet, "
+        "contact_preferences.parquet, email_events.parquet, enrollments.parquet, members.parquet, plans.parquet, "
+        "portal_logins.parquet).",
+    ),
+    "contact_preferences_file_missing": (
+        lambda raw: (raw / "contact_preferences.parquet").unlink(),
+        "Extract {raw}/contact_preferences.parquet is missing (files in {raw}: call_center_contacts.parquet, "
+        "claims.parquet, email_events.parquet, enrollments.parquet, members.parquet, plans.parquet, "
+        "portal_logins.parquet).",
+    ),
+    "opted_out_stored_as_a_timestamp": (
+        lambda raw: rewrite_parquet(
+            raw, "contact_preferences", "select * replace (updated_at as opted_out) from {rows}"
+        ),
+        "Extract {raw}/contact_preferences.parquet: column opted_out is stored as TIMESTAMP, which cannot be read as "
+        "boolean (expected boolean; readable from VARCHAR, BOOLEAN).",
     ),
     "column_misspelled": (
         lambda raw: rewrite_parquet(raw, "members", "select * rename (date_of_birth as date_of_brith) from {rows}"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bad_input.defects import PARQUET_DEFECTS, Quarantine, parquet_defects
+from tests.bad_input.defects import PARQUET_DEFECTS, Quarantine, members_without_preferences, parquet_defects
 from tests.bad_input.support import RECONCILED_TABLES, nodes_with_status, rejected, status_of, write_extracts
 from tests.support import BuildResult, query, run_build
 
@@ -105,6 +105,29 @@ def test_member_ids_found_only_in_other_extracts_are_listed_as_unknown(quarantin
             "rejection_rule": "member_id_unknown",
             "rejected_in": "call_center_contacts",
         },
+        {
+            "member_id": "M-GHOST-4",
+            "status": "rejected",
+            "rejection_rule": "member_id_unknown",
+            "rejected_in": "contact_preferences",
+        },
+    ]
+
+
+def test_the_latest_valid_contact_preference_wins_and_an_opt_out_wins_a_tie(quarantined, clean, cast):
+    workdir, _, _ = quarantined
+    quiet = members_without_preferences(clean, cast)
+
+    latest = query(
+        workdir,
+        "select member_id, channel, opted_out from main_intermediate.int_contact_preferences_latest "
+        f"where member_id in ('{quiet[0]}', '{quiet[1]}', '{quiet[2]}', '{quiet[3]}') order by member_id, channel",
+    )
+
+    # quiet[0] and quiet[1] have rejected rows only: no preference, so not opted out.
+    assert latest.to_dict("records") == [
+        {"member_id": quiet[2], "channel": "email", "opted_out": False},
+        {"member_id": quiet[3], "channel": "phone", "opted_out": True},
     ]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bad_input.defects import CSV_DEFECTS, Quarantine, csv_defects
+from tests.bad_input.defects import CSV_DEFECTS, Quarantine, csv_defects, members_without_preferences
 from tests.bad_input.support import rejected, write_extracts
 from tests.support import BuildResult, query, run_build
 
@@ -32,9 +32,26 @@ def test_value_that_does_not_parse_is_quarantined_not_a_failed_cast(unparseable,
     defect = defects[name]
 
     assert result.returncode == 0, result.output[-4000:]
-    assert rejected(workdir, defect.source_table, defect.natural_key).to_dict("records") == [
-        {"rejection_rule": defect.rejection_rule, "extract_rows": 1}
-    ]
+    rows = rejected(workdir, defect.source_table, defect.natural_key)
+    if defect.rejection_rule is None:
+        assert rows.empty
+    else:
+        assert rows.to_dict("records") == [{"rejection_rule": defect.rejection_rule, "extract_rows": 1}]
+
+
+def test_a_boolean_written_as_a_word_is_read_in_any_case(unparseable, clean, cast):
+    """The clean rows are written by pandas as True/False; the planted row says " Y "."""
+    workdir, _, _ = unparseable
+    quiet = members_without_preferences(clean, cast)
+
+    latest = query(
+        workdir,
+        "select opted_out, (select count(*) from main_intermediate.int_contact_preferences_latest) as preferences "
+        f"from main_intermediate.int_contact_preferences_latest where member_id = '{quiet[5]}' and channel = 'phone'",
+    ).iloc[0]
+
+    assert bool(latest["opted_out"]) is True
+    assert latest["preferences"] == clean["contact_preferences"].groupby(["member_id", "channel"]).ngroups + 1
 
 
 def test_the_unparseable_text_is_kept_in_original_values(unparseable, cast):

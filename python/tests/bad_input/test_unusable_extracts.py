@@ -1,13 +1,13 @@
 """An extract with no rows, or whose rows are all rejected, stops the build naming it and its top rejection rules
-(not a symptom further on, such as no member covered on the as-of date); an event extract with a header and no
-rows is valid."""
+(not a symptom further on, such as no member covered on the as-of date); an event extract or a contact preferences
+extract with a header and no rows is valid."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from tests.bad_input.support import Extracts
+from tests.bad_input.support import Extracts, nodes_with_status
 from tests.support import query
 
 pytestmark = pytest.mark.end_to_end
@@ -78,3 +78,22 @@ def test_event_extracts_with_a_header_and_no_rows_are_valid(slot, clean):
     assert counts["members"] > 0
     assert counts["events"] == 0
     assert counts["segmented"] == counts["members"]
+
+
+@pytest.mark.parametrize("file_format", ["parquet", "csv"])
+def test_a_contact_preferences_extract_with_a_header_and_no_rows_is_valid(slot, clean, file_format):
+    """No one has recorded a preference: no one has opted out, and the build reconciles the empty extract."""
+    result = slot.build(
+        {**clean, "contact_preferences": clean["contact_preferences"].iloc[0:0]}, file_format=file_format
+    )
+
+    assert result.returncode == 0, result.output[-4000:]
+    counts = query(
+        slot.workdir,
+        "select (select count(*) from main_intermediate.int_contact_preferences_latest) as preferences, "
+        "(select count(*) from rejected_rows where source_table = 'contact_preferences') as rejected, "
+        "(select count(*) from member_segments) as segmented",
+    ).iloc[0]
+    assert (counts["preferences"], counts["rejected"]) == (0, 0)
+    assert counts["segmented"] > 0
+    assert "contact_preferences_extract_rows_are_used_or_rejected" in nodes_with_status(result, "pass")

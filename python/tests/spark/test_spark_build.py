@@ -208,12 +208,21 @@ def test_preflight_names_file_column_and_type_on_spark(generated_plan, tmp_path)
         logins.column_names.index("login_at"), "login_at", pa.array([True] * logins.num_rows, pa.bool_())
     )
     pq.write_table(logins, raw / "portal_logins.parquet")
+    preferences = pq.read_table(raw / "contact_preferences.parquet")
+    preferences = preferences.set_column(
+        preferences.column_names.index("opted_out"), "opted_out", preferences.column("updated_at")
+    )
+    pq.write_table(preferences, raw / "contact_preferences.parquet")
 
     completed = run_spark_build(tmp_path / "build", raw)
 
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0
-    assert "2 problems with the extracts" in output
+    assert "3 problems with the extracts" in output
+    assert (
+        f"Extract {raw}/contact_preferences.parquet: column opted_out is stored as timestamp_ntz, which cannot be "
+        "read as boolean" in output
+    )
     assert (
         f"Extract {raw}/claims.parquet: column paid_amount is missing (expected numeric). Did you mean paid_amt?"
         in output
@@ -226,12 +235,13 @@ def test_preflight_names_file_column_and_type_on_spark(generated_plan, tmp_path)
     assert nothing_written_to_the_project_schemas(tmp_path / "build")
 
 
-def test_a_missing_extract_stops_the_spark_build_naming_the_file(generated_plan, tmp_path):
+@pytest.mark.parametrize("extract", ["claims", "contact_preferences"])
+def test_a_missing_extract_stops_the_spark_build_naming_the_file(generated_plan, tmp_path, extract):
     raw = write_extracts(generated_plan[0], tmp_path / "raw")
-    (raw / "claims.parquet").unlink()
+    (raw / f"{extract}.parquet").unlink()
 
     completed = run_spark_build(tmp_path / "build", raw)
 
     assert completed.returncode != 0
-    assert f"[PATH_NOT_FOUND] Path does not exist: file:{raw}/claims.parquet" in completed.stdout + completed.stderr
+    assert f"[PATH_NOT_FOUND] Path does not exist: file:{raw}/{extract}.parquet" in completed.stdout + completed.stderr
     assert nothing_written_to_the_project_schemas(tmp_path / "build")

@@ -137,7 +137,7 @@ def test_another_seed_writes_different_data(tmp_path):
 
 
 @pytest.mark.parametrize("file_format", ["parquet", "csv"])
-def test_writes_exactly_the_seven_extracts_and_the_truth(file_format, parquet_dir, csv_dir):
+def test_writes_exactly_the_contract_extracts_and_the_truth(file_format, parquet_dir, csv_dir):
     raw = parquet_dir if file_format == "parquet" else csv_dir
 
     assert set(file_bytes(raw)) == {f"{table}.{file_format}" for table in EXTRACT_SCHEMAS} | {

@@ -29,6 +29,17 @@ def test_the_same_plan_is_reused_and_another_size_regenerated(tmp_path):
     assert "another demo plan (members 120 -> 300); regenerating" in message
 
 
+def test_a_plan_missing_an_extract_of_the_contract_is_regenerated(tmp_path):
+    """A folder generated before the contract gained an extract (contact_preferences) holds an incomplete plan."""
+    generate_extracts(120, tmp_path, AS_OF)
+    (tmp_path / "contact_preferences.parquet").unlink()
+
+    reuse, message = reuse_decision(tmp_path, DemoPlan(120, "2025-12-31", 42, "parquet"))
+
+    assert not reuse
+    assert message == f"{tmp_path} holds the demo plan without contact_preferences; regenerating it"
+
+
 def test_make_builds_command_regenerates_when_members_change(tmp_path, capsys):
     arguments = ["--out", str(tmp_path), "--reuse"]
     main(["--members", "120", *arguments])

@@ -55,7 +55,7 @@ def test_monthly_as_of_dates_end_on_the_last_and_keep_month_ends():
     assert monthly_as_of_dates(date(2025, 12, 15), 2) == [date(2025, 11, 15), date(2025, 12, 15)]
 
 
-def test_each_snapshot_is_a_folder_of_the_seven_extracts_and_its_truth(snapshots):
+def test_each_snapshot_is_a_folder_of_the_contract_extracts_and_its_truth(snapshots):
     for day in DATES:
         folder = snapshots / day.isoformat()
         assert {path.name for path in folder.glob("*.parquet")} == {f"{table}.parquet" for table in EXTRACT_SCHEMAS}

@@ -13,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
+
 MARKER_NAME = "demo_plan.json"
 
 
@@ -68,6 +70,10 @@ def reuse_decision(out_dir: Path, wanted: DemoPlan) -> tuple[bool, str]:
                 f"RAW_DATA_PATH={out_dir} WAREHOUSE=<your warehouse>`, or move them and run `make build` again."
             )
         return False, f"no demo extracts in {out_dir}; generating {wanted.members:,} members"
+    missing = [name for name in EXTRACT_SCHEMAS if not (out_dir / f"{name}.{wanted.file_format}").exists()]
+    if existing == wanted and missing:
+        # Written before the contract gained these extracts (or deleted since): the plan is incomplete.
+        return False, f"{out_dir} holds the demo plan without {', '.join(missing)}; regenerating it"
     if existing == wanted:
         return True, f"{out_dir} already holds the demo plan of {wanted.members:,} members as of {wanted.as_of_date}"
     differences = ", ".join(
