@@ -125,18 +125,64 @@ rates as (
 
 ),
 
+wilson_bounds as (
+
+    -- Each group's rate with its Wilson score interval (z = 1.96: 95%; double literals, the same on both engines),
+    -- which stays inside 0-1 and keeps its width for rates near 0 or 1 (still_covered), where the plain normal
+    -- interval collapses.
+    -- A group without members (a persona all held out, or none) has no interval: nullif keeps Spark's ANSI
+    -- mode from failing on the division.
+    select
+        *,
+        (
+            outreach_share + 1.9208e0 / nullif(outreach_members, 0)
+            - 1.96e0 * sqrt(
+                outreach_share * (1 - outreach_share) / nullif(outreach_members, 0)
+                + 0.9604e0 / nullif(outreach_members * outreach_members, 0)
+            )
+        ) / (1 + 3.8416e0 / nullif(outreach_members, 0)) as outreach_low,
+        (
+            outreach_share + 1.9208e0 / nullif(outreach_members, 0)
+            + 1.96e0 * sqrt(
+                outreach_share * (1 - outreach_share) / nullif(outreach_members, 0)
+                + 0.9604e0 / nullif(outreach_members * outreach_members, 0)
+            )
+        ) / (1 + 3.8416e0 / nullif(outreach_members, 0)) as outreach_high,
+        (
+            holdout_share + 1.9208e0 / nullif(holdout_members, 0)
+            - 1.96e0 * sqrt(
+                holdout_share * (1 - holdout_share) / nullif(holdout_members, 0)
+                + 0.9604e0 / nullif(holdout_members * holdout_members, 0)
+            )
+        ) / (1 + 3.8416e0 / nullif(holdout_members, 0)) as holdout_low,
+        (
+            holdout_share + 1.9208e0 / nullif(holdout_members, 0)
+            + 1.96e0 * sqrt(
+                holdout_share * (1 - holdout_share) / nullif(holdout_members, 0)
+                + 0.9604e0 / nullif(holdout_members * holdout_members, 0)
+            )
+        ) / (1 + 3.8416e0 / nullif(holdout_members, 0)) as holdout_high
+
+    from rates
+
+),
+
 intervals as (
 
-    -- Difference of two proportions, normal approximation: 95% interval lift +- 1.96 standard errors.
+    -- The difference's 95% interval from the two Wilson intervals (Newcombe's hybrid score method).
     select
         *,
         outreach_share - holdout_share as difference,
-        1.96 * sqrt(
-            outreach_share * (1 - outreach_share) / outreach_members
-            + holdout_share * (1 - holdout_share) / holdout_members
-        ) as margin
+        outreach_share - holdout_share - sqrt(
+            (outreach_share - outreach_low) * (outreach_share - outreach_low)
+            + (holdout_high - holdout_share) * (holdout_high - holdout_share)
+        ) as difference_low,
+        outreach_share - holdout_share + sqrt(
+            (outreach_high - outreach_share) * (outreach_high - outreach_share)
+            + (holdout_share - holdout_low) * (holdout_share - holdout_low)
+        ) as difference_high
 
-    from rates
+    from wilson_bounds
 
 ),
 
@@ -154,10 +200,10 @@ lift as (
         case when not is_suppressed then outreach_share end as outreach_rate,
         case when not is_suppressed then holdout_share end as holdout_rate,
         case when not is_suppressed then difference end as lift,
-        case when not is_suppressed then difference - margin end as lift_ci_low,
-        case when not is_suppressed then difference + margin end as lift_ci_high,
+        case when not is_suppressed then difference_low end as lift_ci_low,
+        case when not is_suppressed then difference_high end as lift_ci_high,
         case when not is_suppressed then difference / nullif(holdout_share, 0) end as relative_lift,
-        case when not is_suppressed then (difference - margin > 0 or difference + margin < 0) end as is_significant
+        case when not is_suppressed then (difference_low > 0 or difference_high < 0) end as is_significant
 
     from intervals
 
