@@ -45,7 +45,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
 .PHONY: help install install-spark install-bi publish test-bi lock-bi build demo-data demo-data-current dbt-build \
 	refresh-demo report docs choose-k bench bench-scaling test test-fast test-spark lint format lock lock-spark clean \
-	install-orchestration test-orchestration lock-orchestration
+	install-orchestration test-orchestration lock-orchestration publish-send-list
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -113,6 +113,12 @@ report: $(BIN)/.installed ## Render target/segment_report.html (one static file)
 # Published marts (meta publish: true) of the build's as-of date: PUBLISH_DIR/<as_of_date>/, Hyper with the bi extra.
 publish: $(BIN)/.installed ## After a build: Parquet, Hyper (bi extra) and a manifest in PUBLISH_DIR/<as_of_date>/ (PUBLISH_PHI=1: member lists too)
 	$(BIN)/python -m segmentation_tools.publish --warehouse $(WAREHOUSE) --out $(PUBLISH_DIR) $(if $(filter 1,$(PUBLISH_PHI)),--include-phi)
+
+# The month's send list for the campaign tool (docs/OUTREACH_LIFT.md#the-send-list): PHI, in its own folder.
+SEND_LIST_DIR ?= send_lists
+publish-send-list: $(BIN)/.installed ## After a build: outreach_send_list as Parquet and CSV in SEND_LIST_DIR/<as_of_date>/
+	$(BIN)/python -m segmentation_tools.publish --warehouse $(WAREHOUSE) --out $(SEND_LIST_DIR) --include-phi \
+		--mart outreach_send_list --csv --no-hyper
 
 docs: $(BIN)/.installed ## dbt docs generate: target/static_index.html, one file that opens from disk (after a build)
 	vars=$(PLAN_VARS) && umask 077 && DBT_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt docs generate --static --vars "$$vars"

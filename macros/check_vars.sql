@@ -26,6 +26,8 @@
     {% do problems.append(number_var_problem('profile_top_features', 1, 50, whole=true)) %}
     {% do problems.append(number_var_problem('profile_min_abs_z', 0, 10)) %}
     {% do problems.append(number_var_problem('member_review_distance_percentile', 0, 1, low_open=true, high_open=true)) %}
+    {% do problems.append(number_var_problem('outreach_holdout_share', 0, 1, high_open=true)) %}
+    {% do problems.append(text_var_problem('outreach_holdout_salt', 'a non-empty text')) %}
     {% do problems.append(number_var_problem('fairness_ratio_min', 0, 1, low_open=true)) %}
     {% do problems.append(number_var_problem('fairness_ratio_max', 1, 100)) %}
     {% do problems.append(number_var_problem('fairness_min_cell_size', 1, 1000000, whole=true)) %}

@@ -23,6 +23,9 @@ contacts_of_members as (
         member_id,
         contact_id,
         {{ dbt.bool_or(is_in_lookback_window('cast(contact_at as date)')) }} as has_row_in_window,
+        max(
+            case when cast(contact_at as date) <= {{ as_of_date() }} then cast(contact_at as date) end
+        ) as last_row_date,
         count(*) as contact_rows
 
     from valid_contact_rows
@@ -38,6 +41,8 @@ aggregated as (
     select
         member_id,
         count(case when has_row_in_window then 1 end) as call_center,
+        -- outreach_lift's outcome: was there a contact after an earlier as-of date (member_outcome_history)?
+        max(last_row_date) as last_contact_date,
         sum(contact_rows) as extract_rows
 
     from contacts_of_members

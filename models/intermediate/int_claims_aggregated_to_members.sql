@@ -25,6 +25,8 @@ lines_of_members as (
         coalesce(
             sum(case when {{ is_in_lookback_window('service_date') }} then paid_amount end), 0
         ) as paid_amount,
+        -- outreach_lift's outcome: was there a claim after an earlier as-of date (member_outcome_history)?
+        max(case when service_date <= {{ as_of_date() }} then service_date end) as last_claim_date,
         count(*) as extract_rows
 
     from valid_claim_lines
@@ -62,6 +64,7 @@ aggregated as (
     select
         lines_of_members.member_id,
         lines_of_members.paid_amount,
+        lines_of_members.last_claim_date,
         lines_of_members.extract_rows,
         coalesce(claims_per_member.claims, 0) as claims
 

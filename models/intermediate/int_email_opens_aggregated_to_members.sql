@@ -25,6 +25,12 @@ aggregated as (
         count(
             case when event_type = 'open' and {{ is_in_lookback_window('cast(event_at as date)') }} then 1 end
         ) as email_opens,
+        -- outreach_lift's outcome: was there a click after an earlier as-of date (member_outcome_history)?
+        max(
+            case
+                when event_type = 'click' and cast(event_at as date) <= {{ as_of_date() }} then cast(event_at as date)
+            end
+        ) as last_click_date,
         count(*) as extract_rows
 
     from valid_email_events

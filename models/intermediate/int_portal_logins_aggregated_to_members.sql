@@ -23,6 +23,8 @@ aggregated as (
     select
         member_id,
         count(case when {{ is_in_lookback_window('cast(login_at as date)') }} then 1 end) as portal_logins,
+        -- outreach_lift's outcome: was there a login after an earlier as-of date (member_outcome_history)?
+        max(case when cast(login_at as date) <= {{ as_of_date() }} then cast(login_at as date) end) as last_login_date,
         count(*) as extract_rows
 
     from valid_logins

@@ -13,6 +13,7 @@ import pytest
 from segmentation_tools.publish import publish
 from segmentation_tools.publish.export import PublishError
 from segmentation_tools.publish.manifest import MANIFEST_FILE, sha256_of
+from segmentation_tools.publish.selection import PublishSelectionError
 
 from tests.publish_support import build_manifest, comparable, mart_rows, publish_build, published_models
 from tests.support import AS_OF, run_build, warehouse_path
@@ -55,6 +56,35 @@ def test_manifest_states_as_of_date_rows_schema_and_checksums(published_with_phi
         assert [column["name"] for column in entry["columns"]] == parquet.schema_arrow.names, name
         assert entry["sha256"] == sha256_of(published_with_phi / entry["file"]), name
     assert manifest["marts"]["member_outreach"]["rows"] > 0
+
+
+def test_the_send_list_is_published_alone_as_parquet_and_csv_of_the_same_rows(build, tmp_path):
+    workdir, _ = build
+    manifest_path = workdir / "target" / "manifest.json"
+    folder = publish(
+        warehouse_path(workdir),
+        manifest_path,
+        tmp_path,
+        include_phi=True,
+        hyper=False,
+        mart="outreach_send_list",
+        csv=True,
+    )
+    built = comparable(mart_rows(workdir, "outreach_send_list", AS_OF.isoformat()))
+
+    assert folder.name == AS_OF.isoformat()
+    assert {path.name for path in folder.iterdir()} == {
+        MANIFEST_FILE,
+        "outreach_send_list.csv",
+        "outreach_send_list.parquet",
+    }
+    assert comparable(pq.read_table(folder / "outreach_send_list.parquet")).equals(built)
+    csv_rows = duckdb.sql(f"select * from read_csv('{folder / 'outreach_send_list.csv'}', header = true)").df()
+    assert list(csv_rows.columns) == list(built.columns)
+    assert sorted(csv_rows["member_id"]) == sorted(built["member_id"])
+    assert len(built) > 0
+    with pytest.raises(PublishSelectionError, match="outreach_send_list is not a published model"):
+        publish(warehouse_path(workdir), manifest_path, tmp_path, hyper=False, mart="outreach_send_list")
 
 
 def test_without_the_phi_flag_no_member_level_mart_leaves_the_warehouse(build, tmp_path):

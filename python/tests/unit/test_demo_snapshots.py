@@ -74,7 +74,7 @@ def test_every_snapshot_holds_the_same_members(snapshots):
 
 
 @pytest.mark.parametrize(("table", "column"), [("claims", "service_date"), ("portal_logins", "login_at")])
-def test_snapshots_cut_one_event_history_so_their_overlap_is_identical(snapshots, table, column):
+def test_snapshots_share_one_event_history_but_the_outreach_effect_after_the_earlier_date(snapshots, table, column):
     earlier, later = read(snapshots, DATES[0], table), read(snapshots, DATES[1], table)
     overlap_start = pd.to_datetime(later[column]).min().normalize()
     overlap_end = pd.to_datetime(earlier[column]).max()
@@ -86,7 +86,14 @@ def test_snapshots_cut_one_event_history_so_their_overlap_is_identical(snapshots
 
     assert pd.to_datetime(later[column]).max() > overlap_end  # the later snapshot reaches a month further
     assert len(overlap(earlier)) > 0.8 * len(earlier)
-    pd.testing.assert_frame_equal(overlap(earlier), overlap(later))
+    both = overlap(earlier).merge(overlap(later), how="outer", indicator=True)
+    assert (both["_merge"] != "left_only").all()  # the later snapshot holds every row of the earlier one
+    # ... and, of logins, also the outreach effect planted after the earlier as-of date (outreach_effects), which
+    # happened after its extract was taken.
+    added = pd.to_datetime(both.loc[both["_merge"] == "right_only", column])
+    assert (table == "portal_logins") == (len(added) > 0)
+    assert (added.dt.date > DATES[0]).all()
+    assert (added.dt.date <= DATES[1]).all()
 
 
 def test_members_enrol_and_leave_between_snapshots(snapshots):

@@ -21,6 +21,7 @@ STREAMS = (
     "behaviour_changes",
     "population_shift",
     "contact_preferences",
+    "outreach_effects",
 )
 
 

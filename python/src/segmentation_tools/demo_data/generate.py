@@ -21,12 +21,15 @@ each snapshot's extracts hold the part of it its own span covers, so a member's 
 month from one snapshot to the next. Members age (their birthdays pass), some enrol or leave between
 snapshots, and a chosen share truly changes behaviour each month (starts using the portal, becomes a high
 utilizer, ...): from a day between two as-of dates their events follow another persona's rates. Optionally
-the last snapshot is a deliberately shifted population, to test drift monitoring. The truth of every snapshot
-(each member's persona then, and who changed) is written beside its extracts.
+the last snapshot is a deliberately shifted population, to test drift monitoring. Members in the outreach group
+of one snapshot whose persona's action works log in more before the next (outreach_effects: a known lift for
+outreach_lift to recover). The truth of every snapshot (each member's persona then, and who changed) is written
+beside its extracts.
 
 This module is the entry point and the chunk loop; each part of the plan has its own module: contract (the
 extracts' schemas, read from the sources yml), personas, members, plans, enrollments, events, contact_preferences,
-changes (behaviour that changes between snapshots), truth, writers, and timeline and draws (days and random streams).
+changes (behaviour that changes between snapshots), outreach_effects, truth, writers, and timeline and draws (days
+and random streams).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from segmentation_tools.demo_data.events import (
 )
 from segmentation_tools.demo_data.marker import DemoPlan, remove_marker, write_marker
 from segmentation_tools.demo_data.members import Population, draw_population, members_table
+from segmentation_tools.demo_data.outreach_effects import planted_logins
 from segmentation_tools.demo_data.plans import PlanLineup, plan_rates, plans_table
 from segmentation_tools.demo_data.timeline import Timeline, build_timeline, shift_months
 from segmentation_tools.demo_data.truth import truth_tables
@@ -239,6 +243,9 @@ def _write_chunk(
     first_ids = _write_events(
         writers, behaviours, behaviour_coverage, timeline, first_ids, seed=seed, chunk=chunk, hidden_in_last=hidden
     )
+    if several:
+        planted = planted_logins(random_stream(seed, "outreach_effects", chunk), population, changes, timeline)
+        writers.append_recorded_by_as_of("portal_logins", planted, "login_at")
     if shift is not None:
         shifted, shifted_coverage = shifted_behaviours(population, coverage, shift)
         first_ids = _write_events(

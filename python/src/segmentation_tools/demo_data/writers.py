@@ -86,11 +86,14 @@ class SnapshotWriters:
             writers.append("enrollments", table if known.all() else table.filter(pa.array(known)))
 
     def append_recorded_by_as_of(self, name: str, table: pa.Table, column: str) -> None:
-        """Every snapshot holds the rows recorded (column) by its own as-of date, as a system's extract of that day."""
+        """Every snapshot holds the rows recorded (column) by its own as-of date, as a system's extract of that day.
+
+        A snapshot with none of them gets nothing appended (an empty Parquet row group would change its bytes)."""
         days = table.column(column).to_numpy().astype("datetime64[D]").astype(np.int64)
         for writers, snapshot in zip(self._writers, self._timeline.snapshots, strict=True):
             known = days <= snapshot.as_of
-            writers.append(name, table if known.all() else table.filter(pa.array(known)))
+            if known.any():
+                writers.append(name, table if known.all() else table.filter(pa.array(known)))
 
     def append_events(
         self, name: str, table: pa.Table, *, hidden_in_last: pa.Array | None = None, only_last: bool = False

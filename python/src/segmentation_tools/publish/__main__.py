@@ -21,12 +21,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dbt-manifest", type=Path, default=DEFAULT_DBT_MANIFEST, help="the build's manifest.json")
     parser.add_argument("--out", type=Path, default=Path("published"), help="folder of the dated publish folders")
     parser.add_argument("--include-phi", action="store_true", help="also the member-level marts (contains_phi)")
+    parser.add_argument("--mart", help="publish this mart alone (make publish-send-list: outreach_send_list)")
+    parser.add_argument("--csv", action="store_true", help="also a CSV file (with a header) beside each Parquet file")
     hyper = parser.add_mutually_exclusive_group()
     hyper.add_argument("--hyper", dest="hyper", action="store_true", default=None, help="require the Hyper extract")
     hyper.add_argument("--no-hyper", dest="hyper", action="store_false", help="Parquet and manifest only")
     args = parser.parse_args(argv)
     try:
-        folder = publish(args.warehouse, args.dbt_manifest, args.out, include_phi=args.include_phi, hyper=args.hyper)
+        folder = publish(
+            args.warehouse,
+            args.dbt_manifest,
+            args.out,
+            include_phi=args.include_phi,
+            hyper=args.hyper,
+            mart=args.mart,
+            csv=args.csv,
+        )
     except (PublishError, PublishSelectionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

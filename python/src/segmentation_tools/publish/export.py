@@ -28,14 +28,18 @@ def publish(
     *,
     include_phi: bool = False,
     hyper: bool | None = None,
+    mart: str | None = None,
+    csv: bool = False,
 ) -> Path:
     """Publish the marts of the warehouse's current as-of date to out_root/<as_of_date>/ and return that folder.
 
     hyper None writes the Tableau extract when the bi extra is installed, True requires it, False skips it.
+    mart publishes that one mart alone (the send list a campaign tool loads: make publish-send-list), and csv
+    writes a CSV beside each Parquet file for tools that read no Parquet.
     A folder already there for the date is replaced whole, at the end, by a rename: readers that hold its
     files open keep reading the old files.
     """
-    marts = published_marts(dbt_manifest, include_phi=include_phi)
+    marts = published_marts(dbt_manifest, include_phi=include_phi, only=mart)
     if hyper is None:
         hyper = hyper_available()
     elif hyper and not hyper_available():
@@ -47,7 +51,7 @@ def publish(
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
     try:
-        as_of_date = _copy_marts(warehouse, marts, staging)
+        as_of_date = _copy_marts(warehouse, marts, staging, csv=csv)
         tables = {mart.name: staging / f"{mart.name}.parquet" for mart in marts}
         if hyper:
             write_hyper(tables, staging / HYPER_FILE, log_dir=scratch)
@@ -58,8 +62,9 @@ def publish(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _copy_marts(warehouse: Path, marts: list[PublishedMart], folder: Path) -> dt.date:
-    """The one read of the warehouse: read-only, each mart's rows for the as-of date straight to Parquet."""
+def _copy_marts(warehouse: Path, marts: list[PublishedMart], folder: Path, *, csv: bool = False) -> dt.date:
+    """The one read of the warehouse: read-only, each mart's rows for the as-of date straight to Parquet (and
+    CSV with a header when csv)."""
     if not warehouse.is_file():
         raise PublishError(f"{warehouse}: no warehouse; run the build (make build) first")
     try:
@@ -71,12 +76,12 @@ def _copy_marts(warehouse: Path, marts: list[PublishedMart], folder: Path) -> dt
         as_of_date = connection.execute(f"select max(as_of_date) from {run_table}").fetchone()[0]
         if as_of_date is None:
             raise PublishError(f"{warehouse}: {RUN_TABLE} is empty; the build did not finish")
+        formats = {"parquet": "format parquet, compression zstd", **({"csv": "format csv, header"} if csv else {})}
         for mart in marts:
-            target = str(folder / f"{mart.name}.parquet").replace("'", "''")
-            connection.execute(
-                f"copy (select * from {mart.qualified_relation} where as_of_date = date '{as_of_date.isoformat()}')"
-                f" to '{target}' (format parquet, compression zstd)"
-            )
+            rows = f"select * from {mart.qualified_relation} where as_of_date = date '{as_of_date.isoformat()}'"
+            for extension, options in formats.items():
+                target = str(folder / f"{mart.name}.{extension}").replace("'", "''")
+                connection.execute(f"copy ({rows}) to '{target}' ({options})")
     return as_of_date
 
 

@@ -26,9 +26,10 @@ class PublishedMart:
         return f'"{self.schema}"."{self.relation}"'
 
 
-def published_marts(dbt_manifest: Path, *, include_phi: bool) -> list[PublishedMart]:
+def published_marts(dbt_manifest: Path, *, include_phi: bool, only: str | None = None) -> list[PublishedMart]:
     """The models marked ``meta: {publish: true}`` (latest version only), sorted by name; with include_phi
-    also those marked contains_phi. Raises PublishSelectionError when none is marked."""
+    also those marked contains_phi; with only, that one model alone. Raises PublishSelectionError when none is
+    marked, or only names no published model."""
     if not dbt_manifest.is_file():
         raise PublishSelectionError(f"{dbt_manifest}: no dbt manifest; run the build (make build) first")
     nodes = json.loads(dbt_manifest.read_text(encoding="utf-8"))["nodes"].values()
@@ -47,4 +48,8 @@ def published_marts(dbt_manifest: Path, *, include_phi: bool) -> list[PublishedM
     ]
     if not marts:
         raise PublishSelectionError(f"{dbt_manifest}: no model is marked meta publish: true")
-    return sorted((mart for mart in marts if include_phi or not mart.contains_phi), key=lambda mart: mart.name)
+    selected = [mart for mart in marts if (include_phi or not mart.contains_phi) and only in (None, mart.name)]
+    if only is not None and not selected:
+        phi = "" if include_phi else " (or it holds PHI: pass --include-phi)"
+        raise PublishSelectionError(f"{dbt_manifest}: {only} is not a published model{phi}")
+    return sorted(selected, key=lambda mart: mart.name)

@@ -24,6 +24,7 @@ from segmentation_tools.report.sections import (
     drift_section,
     fairness_section,
     image,
+    lift_section,
     migrations_section,
     placeholder_section,
     section,
@@ -186,6 +187,7 @@ def render_report(data: ReportData) -> str:
         migrations_section(data.optional_tables.get("segment_migrations")),
         drift_section(data.optional_tables.get("segment_drift"), data.thresholds),
         fairness_section(data.optional_tables.get("segment_fairness"), data.thresholds),
+        lift_section(data.optional_tables.get("outreach_lift")),
         _build_warnings_section(data.build_warnings),
         section(
             "About this run",

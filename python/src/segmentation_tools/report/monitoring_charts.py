@@ -135,3 +135,34 @@ def fairness_figure(fairness: pd.DataFrame, ratio_min: float, ratio_max: float) 
         ncols=4,
     )
     return figure
+
+
+def lift_figure(lift: pd.DataFrame) -> Figure:
+    """Every shown (not suppressed) outreach_lift cell's lift in percentage points with its 95% interval, a row
+    per cohort, persona and outcome, against 0 (no effect): red cells are significant."""
+    shown = lift[lift["lift"].notna()].sort_values(["cohort_as_of_date", "persona"], ascending=[False, True])
+    labels = [
+        f"{persona}: {metric.replace('_', ' ')} (cohort {pd.Timestamp(cohort).date()})"
+        for persona, metric, cohort in zip(
+            shown["persona"], shown["outcome_metric"], shown["cohort_as_of_date"], strict=True
+        )
+    ]
+    rows = np.arange(len(labels))[::-1].astype(float)
+    points = shown["lift"].to_numpy(dtype=float) * 100
+    low = shown["lift_ci_low"].to_numpy(dtype=float) * 100
+    high = shown["lift_ci_high"].to_numpy(dtype=float) * 100
+    significant = shown["is_significant"].fillna(False).astype(bool).to_numpy()
+    figure = Figure(figsize=(11, 0.45 * len(labels) + 1.8), dpi=DPI, layout="constrained")
+    axes = figure.subplots()
+    axes.axvline(0.0, color=BAND, linewidth=0.8)
+    axes.errorbar(points, rows, xerr=[points - low, high - points], fmt="none", ecolor="#bbbbbb", elinewidth=1.2)
+    axes.scatter(points, rows, c=list(np.where(significant, FLAGGED, WITHIN)), s=24, zorder=3)
+    axes.set_yticks(rows, labels)
+    axes.set_xlabel("lift: outreach group rate - holdout rate (percentage points, 95% interval)")
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.legend(
+        handles=[Patch(color=FLAGGED, label="interval excludes 0"), Patch(color=WITHIN, label="interval covers 0")],
+        loc="outside lower center",
+        ncols=2,
+    )
+    return figure

@@ -9,7 +9,7 @@ from html import escape
 import pandas as pd
 
 from segmentation_tools.report.charts import png_data_uri
-from segmentation_tools.report.monitoring_charts import drift_figure, fairness_figure
+from segmentation_tools.report.monitoring_charts import drift_figure, fairness_figure, lift_figure
 from segmentation_tools.report.tables import MISSING, Column, format_cell, html_table, is_missing
 from segmentation_tools.report.warehouse import ReportData
 
@@ -329,4 +329,24 @@ def fairness_section(fairness: pd.DataFrame | None, thresholds: dict[str, float]
         f"<h3>Rate ratios of all {shown:,} shown cells</h3>",
         note(f"{len(fairness) - shown:,} cells with fewer than the minimum cell size are suppressed and not drawn."),
         image(png_data_uri(fairness_figure(fairness, ratio_min, ratio_max)), "Fairness rate ratios with the band"),
+    )
+
+
+def lift_section(lift: pd.DataFrame | None) -> str:
+    title = "Outreach lift"
+    explanation = (
+        "What each action changed, from outreach_lift: the share of a persona's outreach group (sent or suppressed: "
+        "intent to treat) whose outcome happened before the next as-of date, minus the share of its randomized "
+        "holdout, with its 95% interval. An interval that excludes 0 is a measured effect (docs/OUTREACH_LIFT.md)."
+    )
+    if lift is None or lift.empty:
+        return section(title, explanation, note("No cohort has been followed up yet: build the next as-of date."))
+    shown = int(lift["lift"].notna().sum())
+    return section(
+        title,
+        explanation,
+        note(f"{len(lift) - shown:,} cells with fewer than the minimum cell size in a group are suppressed."),
+        image(png_data_uri(lift_figure(lift)), "Lift per persona and action with its 95% interval")
+        if shown
+        else note("Every cell is suppressed."),
     )

@@ -17,8 +17,9 @@ import yaml
 # The marts the report reads; the segment_report exposure (models/marts/_exposures.yml) declares the same.
 REPORT_TABLES = ("segment_profiles", "segment_centroids", "member_outreach", "member_features", "segmentation_run")
 # Marts the report shows when the warehouse has them (migrations and drift since the previous run, the refresh
-# verdict, the fairness review): all their rows of the report's as-of date.
-OPTIONAL_TABLES = ("segment_migrations", "segment_drift", "refresh_verdicts", "segment_fairness")
+# verdict, the fairness review; the outreach lift, whose rows are keyed by cohort, all of them): all their rows of
+# the report's as-of date.
+OPTIONAL_TABLES = ("segment_migrations", "segment_drift", "refresh_verdicts", "segment_fairness", "outreach_lift")
 # The dbt vars holding the limits the report draws (dbt_project.yml documents each).
 THRESHOLD_VARS = (
     "drift_max_persona_change_share",
