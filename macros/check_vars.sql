@@ -64,6 +64,15 @@
     {{ return("var " ~ name ~ " is " ~ var_value_text(var(name)) ~ "; expected " ~ expected ~ ".") }}
 {% endmacro %}
 
+{% macro text_var_problem(name, expected) %}
+    {#- Non-empty text. -#}
+    {% set value = var(name) %}
+    {% if value is not string or value | trim == '' %}
+        {{ return(invalid_var(name, expected)) }}
+    {% endif %}
+    {{ return('') }}
+{% endmacro %}
+
 {% macro folder_var_problem(name) %}
     {#- Non-empty text without glob characters: the extract readers of both engines take the path as a file
         pattern (with folders `plan[1]` and `plan1` side by side, DuckDB reads plan1's files for `plan[1]`), and
