@@ -23,6 +23,7 @@ from segmentation_tools.bench.results import (
     nodes_by_kind,
     seconds_by_kind,
 )
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
 
 MIB = 1024**2
 GIB = 1024**3
@@ -130,7 +131,7 @@ def _extracts_line(result: SizeResult) -> str:
     extracts = result.extracts
     line = (
         f"{result.rounds} round{'s' if result.rounds > 1 else ''} (production build, baseline, floor) on "
-        f"{extracts.rows:,} extract rows in 7 Parquet files ({format_bytes(extracts.bytes)}) in "
+        f"{extracts.rows:,} extract rows in {len(EXTRACT_SCHEMAS)} Parquet files ({format_bytes(extracts.bytes)}) in "
         f"`{_shown(extracts.path)}`"
     )
     if extracts.generation is None:
