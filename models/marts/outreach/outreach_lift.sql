@@ -130,38 +130,13 @@ wilson_bounds as (
     -- Each group's rate with its Wilson score interval (z = 1.96: 95%; double literals, the same on both engines),
     -- which stays inside 0-1 and keeps its width for rates near 0 or 1 (still_covered), where the plain normal
     -- interval collapses.
-    -- A group without members (a persona all held out, or none) has no interval: nullif keeps Spark's ANSI
-    -- mode from failing on the division.
+    -- A group without members (a persona all held out, or none) has no interval (macros/wilson_bound.sql).
     select
         *,
-        (
-            outreach_share + 1.9208e0 / nullif(outreach_members, 0)
-            - 1.96e0 * sqrt(
-                outreach_share * (1 - outreach_share) / nullif(outreach_members, 0)
-                + 0.9604e0 / nullif(outreach_members * outreach_members, 0)
-            )
-        ) / (1 + 3.8416e0 / nullif(outreach_members, 0)) as outreach_low,
-        (
-            outreach_share + 1.9208e0 / nullif(outreach_members, 0)
-            + 1.96e0 * sqrt(
-                outreach_share * (1 - outreach_share) / nullif(outreach_members, 0)
-                + 0.9604e0 / nullif(outreach_members * outreach_members, 0)
-            )
-        ) / (1 + 3.8416e0 / nullif(outreach_members, 0)) as outreach_high,
-        (
-            holdout_share + 1.9208e0 / nullif(holdout_members, 0)
-            - 1.96e0 * sqrt(
-                holdout_share * (1 - holdout_share) / nullif(holdout_members, 0)
-                + 0.9604e0 / nullif(holdout_members * holdout_members, 0)
-            )
-        ) / (1 + 3.8416e0 / nullif(holdout_members, 0)) as holdout_low,
-        (
-            holdout_share + 1.9208e0 / nullif(holdout_members, 0)
-            + 1.96e0 * sqrt(
-                holdout_share * (1 - holdout_share) / nullif(holdout_members, 0)
-                + 0.9604e0 / nullif(holdout_members * holdout_members, 0)
-            )
-        ) / (1 + 3.8416e0 / nullif(holdout_members, 0)) as holdout_high
+        {{ wilson_bound('outreach_share', 'outreach_members', 'low') }} as outreach_low,
+        {{ wilson_bound('outreach_share', 'outreach_members', 'high') }} as outreach_high,
+        {{ wilson_bound('holdout_share', 'holdout_members', 'low') }} as holdout_low,
+        {{ wilson_bound('holdout_share', 'holdout_members', 'high') }} as holdout_high
 
     from rates
 
