@@ -67,8 +67,13 @@ def drift_figure(drift: pd.DataFrame, thresholds: dict[str, float]) -> Figure:
             axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _, unit=unit: f"{x * 100:g}{unit}"))
         axes.set_title(title, fontsize=11)
         axes.spines[["top", "right"]].set_visible(False)
+    return with_flag_legend(figure, flagged="over its limit", within="within its limit")
+
+
+def with_flag_legend(figure: Figure, flagged: str, within: str) -> Figure:
+    """The figure with the two-colour legend under it that says what a flagged and an unflagged mark mean."""
     figure.legend(
-        handles=[Patch(color=FLAGGED, label="over its limit"), Patch(color=WITHIN, label="within its limit")],
+        handles=[Patch(color=FLAGGED, label=flagged), Patch(color=WITHIN, label=within)],
         loc="outside lower center",
         ncols=2,
     )
@@ -160,9 +165,4 @@ def lift_figure(lift: pd.DataFrame) -> Figure:
     axes.set_yticks(rows, labels)
     axes.set_xlabel("lift: outreach group rate - holdout rate (percentage points, 95% interval)")
     axes.spines[["top", "right"]].set_visible(False)
-    figure.legend(
-        handles=[Patch(color=FLAGGED, label="interval excludes 0"), Patch(color=WITHIN, label="interval covers 0")],
-        loc="outside lower center",
-        ncols=2,
-    )
-    return figure
+    return with_flag_legend(figure, flagged="interval excludes 0", within="interval covers 0")
