@@ -52,6 +52,16 @@ def rejected(workdir: Path, defect: Quarantine) -> list[dict[str, object]]:
     ).to_dict("records")
 
 
+def latest_preferences(workdir: Path, members: list[str]) -> list[dict[str, object]]:
+    """int_contact_preferences_latest's rows (member, channel, opted_out) of these members, in order."""
+    listed = ", ".join(f"'{member}'" for member in members)
+    return query(
+        workdir,
+        "select member_id, channel, opted_out from main_intermediate.int_contact_preferences_latest "
+        f"where member_id in ({listed}) order by member_id, channel",
+    ).to_dict("records")
+
+
 def status_of(workdir: Path, member_id: str) -> tuple[str, str | None, str | None]:
     row = query(
         workdir, f"select status, rejection_rule, rejected_in from member_status where member_id = '{member_id}'"

@@ -15,7 +15,7 @@ from tests.bad_input.defects import (
     members_without_preferences,
     parquet_defects,
 )
-from tests.bad_input.support import quarantine_outcome, rejected, status_of, write_extracts
+from tests.bad_input.support import latest_preferences, quarantine_outcome, rejected, status_of, write_extracts
 from tests.support import BuildResult, query, run_build
 
 pytestmark = pytest.mark.end_to_end
@@ -109,14 +109,8 @@ def test_the_latest_valid_contact_preference_wins_and_an_opt_out_wins_a_tie(quar
     workdir, _, _ = quarantined
     quiet = members_without_preferences(clean, cast)
 
-    latest = query(
-        workdir,
-        "select member_id, channel, opted_out from main_intermediate.int_contact_preferences_latest "
-        f"where member_id in ('{quiet[0]}', '{quiet[1]}', '{quiet[2]}', '{quiet[3]}') order by member_id, channel",
-    )
-
     # quiet[0] and quiet[1] have rejected rows only: no preference, so not opted out.
-    assert latest.to_dict("records") == [
+    assert latest_preferences(workdir, quiet[:4]) == [
         {"member_id": quiet[2], "channel": "email", "opted_out": False},
         {"member_id": quiet[3], "channel": "phone", "opted_out": True},
     ]
