@@ -19,6 +19,13 @@ contact_preferences as (
 
 ),
 
+unreadable_preferences as (
+
+    -- Members with a rejected preference row that may be an opt-out of the channel: suppressed until fixed.
+    select * from {{ ref('int_contact_preferences_unreadable') }}
+
+),
+
 distance_ranks as (
 
     -- 0 for the segment's most typical member, 1 for its least typical; ties share a rank.
@@ -51,7 +58,8 @@ outreach as (
         distance_ranks.distance_percentile > {{ var('member_review_distance_percentile') }} as flagged_for_review,
         -- Drawn for every member, whatever the segment's review: the holdout is random within each persona.
         {{ outreach_group('distance_ranks.member_id', 'distance_ranks.as_of_date') }} as outreach_group,
-        coalesce(contact_preferences.opted_out, false) as opted_out_of_channel
+        coalesce(contact_preferences.opted_out, false) as opted_out_of_channel,
+        unreadable_preferences.member_id is not null as has_unreadable_preference
 
     from distance_ranks
     inner join segment_reviews on distance_ranks.segment_id = segment_reviews.segment_id
@@ -59,6 +67,10 @@ outreach as (
         on
             distance_ranks.member_id = contact_preferences.member_id
             and segment_reviews.outreach_channel = contact_preferences.channel
+    left join unreadable_preferences
+        on
+            distance_ranks.member_id = unreadable_preferences.member_id
+            and segment_reviews.outreach_channel = unreadable_preferences.channel
 
 ),
 
@@ -85,6 +97,7 @@ suppressions as (
             -- action is one whose segment needs review.
             when persona = 'Needs review' then 'persona_needs_review'
             when opted_out_of_channel then 'opted_out_of_channel'
+            when has_unreadable_preference then 'contact_preference_unreadable'
         end as suppression_reason
 
     from outreach

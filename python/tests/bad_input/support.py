@@ -62,6 +62,15 @@ def latest_preferences(workdir: Path, members: list[str]) -> list[dict[str, obje
     ).to_dict("records")
 
 
+def unreadable_preferences(workdir: Path) -> list[tuple[str, str]]:
+    """The (member, channel) pairs a rejected preference row may be an opt-out of (the unreadable model)."""
+    rows = query(
+        workdir,
+        "select member_id, channel from main_intermediate.int_contact_preferences_unreadable order by all",
+    )
+    return list(rows.itertuples(index=False, name=None))
+
+
 def status_of(workdir: Path, member_id: str) -> tuple[str, str | None, str | None]:
     row = query(
         workdir, f"select status, rejection_rule, rejected_in from member_status where member_id = '{member_id}'"

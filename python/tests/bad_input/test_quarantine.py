@@ -15,7 +15,14 @@ from tests.bad_input.defects import (
     members_without_preferences,
     parquet_defects,
 )
-from tests.bad_input.support import latest_preferences, quarantine_outcome, rejected, status_of, write_extracts
+from tests.bad_input.support import (
+    latest_preferences,
+    quarantine_outcome,
+    rejected,
+    status_of,
+    unreadable_preferences,
+    write_extracts,
+)
 from tests.support import BuildResult, query, run_build
 
 pytestmark = pytest.mark.end_to_end
@@ -114,6 +121,27 @@ def test_the_latest_valid_contact_preference_wins_and_an_opt_out_wins_a_tie(quar
         {"member_id": quiet[2], "channel": "email", "opted_out": False},
         {"member_id": quiet[3], "channel": "phone", "opted_out": True},
     ]
+
+
+def test_a_rejected_row_that_may_be_an_opt_out_holds_the_member_back_on_its_channel(quarantined, clean, cast):
+    """quiet[0]'s phone row has no opted_out and its portal opt-out no updated_at: both may be opt-outs in force.
+    Its sms row (no such channel) and quiet[1]'s opt-in recorded after the as-of date are not."""
+    workdir, _, _ = quarantined
+    quiet = members_without_preferences(clean, cast)
+
+    assert unreadable_preferences(workdir) == [(quiet[0], "phone"), (quiet[0], "portal")]
+    held_back = query(
+        workdir,
+        "select count(*) as n from member_outreach where suppression_reason = 'contact_preference_unreadable' "
+        f"and member_id = '{quiet[0]}' and outreach_channel in ('phone', 'portal') and outreach_group = 'outreach' "
+        "and persona <> 'Needs review'",
+    )
+    expected = query(
+        workdir,
+        f"select count(*) as n from member_outreach where member_id = '{quiet[0]}' "
+        "and outreach_channel in ('phone', 'portal') and outreach_group = 'outreach' and persona <> 'Needs review'",
+    )
+    assert held_back.loc[0, "n"] == expected.loc[0, "n"]
 
 
 def test_every_member_of_the_extract_has_exactly_one_status(quarantined, clean):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.bad_input.defects import CSV_DEFECTS, Quarantine, csv_defects, extracts_with, members_without_preferences
-from tests.bad_input.support import latest_preferences, rejected, write_extracts
+from tests.bad_input.support import latest_preferences, rejected, unreadable_preferences, write_extracts
 from tests.support import BuildResult, query, run_build
 
 pytestmark = pytest.mark.end_to_end
@@ -42,6 +42,14 @@ def test_a_boolean_written_as_a_word_is_read_in_any_case(unparseable, clean, cas
 
     assert latest_preferences(workdir, [quiet[5]]) == [{"member_id": quiet[5], "channel": "phone", "opted_out": True}]
     assert preferences.loc[0, "n"] == clean["contact_preferences"].groupby(["member_id", "channel"]).ngroups + 1
+
+
+def test_an_unreadable_opt_out_word_or_time_holds_the_member_back_on_that_channel(unparseable, clean, cast):
+    """quiet[4]'s email row says "maybe" and its phone opt-out was recorded "last week": either may be an opt-out."""
+    workdir, _, _ = unparseable
+    quiet = members_without_preferences(clean, cast)
+
+    assert unreadable_preferences(workdir) == [(quiet[4], "email"), (quiet[4], "phone")]
 
 
 def test_the_unparseable_text_is_kept_in_original_values(unparseable, cast):

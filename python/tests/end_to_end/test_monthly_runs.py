@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from segmentation_tools.bench.harness import warehouse_path
+from segmentation_tools.demo_data.contract import EXTRACT_SCHEMAS
 from segmentation_tools.demo_data.generate import generate_snapshots, monthly_as_of_dates
 from segmentation_tools.demo_data.marker import MARKER_NAME
 from segmentation_tools.report.__main__ import main as render_report
@@ -84,7 +85,7 @@ def test_the_first_run_says_there_is_nothing_to_compare_with(monthly_runs):
     first = query(monthly_runs.workdir, f"select * from extract_checks where as_of_date = date '{AS_OF_DATES[0]}'")
     row_checks = first[first["check_name"] != "days_stale"]
     assert set(row_checks["check_name"]) == {"extract_rows"}
-    assert len(row_checks) == 7  # one per extract
+    assert len(row_checks) == len(EXTRACT_SCHEMAS)  # one per extract
     assert row_checks["previous_value"].isna().all()
     assert not row_checks["warns"].any()
     assert row_checks["finding"].str.endswith("no previous run in this warehouse, nothing to compare with").all()
@@ -97,10 +98,10 @@ def test_an_unchanged_month_stays_quiet(monthly_runs):
         f"select check_name, count(*) as checks from extract_checks where as_of_date = date '{AS_OF_DATES[2]}' "
         "group by check_name",
     ).set_index("check_name")["checks"]
-    # 11 whole months of 4 event extracts compared, 7 extracts, new and vanished ids, 4 freshness checks
+    # 11 whole months of 4 event extracts compared, every extract, new and vanished ids, 4 freshness checks
     assert checks.to_dict() == {
         "month_rows": 44,
-        "extract_rows": 7,
+        "extract_rows": len(EXTRACT_SCHEMAS),
         "new_member_ids": 1,
         "vanished_member_ids": 1,
         "days_stale": 4,
