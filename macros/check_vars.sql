@@ -77,15 +77,13 @@
     {#- Non-empty text without glob characters: the extract readers of both engines take the path as a file
         pattern (with folders `plan[1]` and `plan1` side by side, DuckDB reads plan1's files for `plan[1]`), and
         the two engines escape patterns differently, so the build stops rather than read another folder. -#}
-    {% set value = var(name) %}
-    {% if value is not string or value | trim == '' or value | select('in', '*?[]') | list %}
-        {{ return(invalid_var(
-            name,
-            'a folder path without the characters * ? [ ] (they make it a file pattern; rename the folder or '
-            ~ 'link it from a path without them)'
-        )) }}
+    {% set expected = 'a folder path without the characters * ? [ ] (they make it a file pattern; rename the '
+        ~ 'folder or link it from a path without them)' %}
+    {% set problem = text_var_problem(name, expected) %}
+    {% if not problem and var(name) | select('in', '*?[]') | list %}
+        {% set problem = invalid_var(name, expected) %}
     {% endif %}
-    {{ return('') }}
+    {{ return(problem) }}
 {% endmacro %}
 
 {% macro choice_var_problem(name, choices, case_sensitive) %}
