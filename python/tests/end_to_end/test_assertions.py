@@ -1,0 +1,149 @@
+"""Every assertion folded into a model's `assertions` test still fails on the input it was written for.
+
+The `assertions` generic test (macros/generic_tests/assertions.sql) runs a model's not_null, unique, grain,
+accepted_values, accepted_range and expression_is_true checks in one query. For each assertion of every such test in
+the end-to-end build, this test copies the model into a temporary table, adds one row that breaks exactly that
+assertion (a copy of a real row with one value changed, or two copies for uniqueness), runs the test's compiled SQL
+on the copy and requires the result to name the assertion. The assertion names are read from the compiled SQL, so
+an assertion added to a yml is covered without touching this file; an expression needs its breaking values below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from segmentation_tools.bench.harness import warehouse_path
+
+pytestmark = pytest.mark.end_to_end
+
+# The assertion names of a compiled assertions test: `select '<name>' as assertion`.
+ASSERTION_NAME = re.compile(r"select '((?:[^']|'')*)' as assertion")
+ASSERTION = re.compile(r"(?P<kind>\w+)\((?P<arguments>.*)\)(?::.*)?$", re.DOTALL)
+
+# Values that break each expression_is_true assertion, set on a copy of a real row (the model's other columns keep
+# that row's values). Keyed by the expression's text as the yml writes it, without the surrounding whitespace.
+EXPRESSION_BREAKERS: dict[str, dict[str, str]] = {
+    "(persona = 'Needs review') = (recommended_action is null and outreach_channel is null)": {
+        "persona": "'Needs review'",
+        "recommended_action": "'Send portal tips'",
+    },
+    "(persona = 'Needs review') = (review_reason is not null)": {
+        "persona": "'Needs review'",
+        "review_reason": "null",
+    },
+    "flagged_for_review = (confidence_band = 'low')": {"flagged_for_review": "true", "confidence_band": "'high'"},
+    "outreach_group = 'outreach' or suppression_reason is null": {
+        "outreach_group": "'holdout'",
+        "suppression_reason": "'opted_out_of_channel'",
+    },
+    "coalesce(suppression_reason = 'persona_needs_review', false) = (outreach_group = 'outreach' and persona = "
+    "'Needs review')": {
+        "outreach_group": "'outreach'",
+        "persona": "'Needs review'",
+        "suppression_reason": "null",
+    },
+    "cohort_as_of_date < followed_up_as_of_date": {
+        "cohort_as_of_date": "date '2025-12-31'",
+        "followed_up_as_of_date": "date '2025-11-30'",
+    },
+    "lift is null or (lift_ci_low <= lift and lift <= lift_ci_high)": {
+        "lift": "0.5",
+        "lift_ci_low": "0.6",
+        "lift_ci_high": "0.7",
+    },
+    "(outreach_members is null) = (lift is null) and (outreach_members is null) = (holdout_members is null)": {
+        "outreach_members": "null",
+        "lift": "0.1",
+    },
+}
+
+
+@dataclass(frozen=True)
+class FoldedAssertion:
+    test_name: str
+    relation: str
+    compiled_sql: str
+    assertion: str
+
+    @property
+    def kind(self) -> str:
+        return ASSERTION.match(self.assertion).group("kind")
+
+    @property
+    def arguments(self) -> str:
+        return ASSERTION.match(self.assertion).group("arguments")
+
+
+def folded_assertions(workdir: Path, run_results: dict) -> list[FoldedAssertion]:
+    """Every assertion of every assertions test the build ran, with its model's relation."""
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    found = []
+    for result in run_results["results"]:
+        node = manifest["nodes"].get(result["unique_id"], {})
+        if (node.get("test_metadata") or {}).get("name") != "assertions":
+            continue
+        model = manifest["nodes"].get(node["attached_node"]) or manifest["sources"][node["depends_on"]["nodes"][0]]
+        for name in ASSERTION_NAME.findall(result["compiled_code"]):
+            found.append(
+                FoldedAssertion(node["name"], model["relation_name"], result["compiled_code"], name.replace("''", "'"))
+            )
+    return found
+
+
+def breaking_rows(connection: duckdb.DuckDBPyConnection, assertion: FoldedAssertion) -> str:
+    """SQL selecting the row(s) to add to the copy `mutated` so that the assertion fails."""
+    types = dict(connection.sql("select column_name, column_type from (describe mutated)").fetchall())
+    arguments = [argument.strip() for argument in assertion.arguments.split(",")]
+
+    def copy_of_a_row(overrides: dict[str, str]) -> str:
+        columns = ", ".join(f"cast({value} as {types[column]}) as {column}" for column, value in overrides.items())
+        if connection.sql("select count(*) from mutated").fetchall()[0][0]:
+            return f"select * replace ({columns}) from (select * from mutated limit 1)"
+        nulls = ", ".join(f"cast(null as {column_type}) as {column}" for column, column_type in types.items())
+        return f"select * replace ({columns}) from (select {nulls})"
+
+    if assertion.kind == "not_null":
+        return copy_of_a_row({arguments[0]: "null"})
+    if assertion.kind == "accepted_values":
+        return copy_of_a_row({arguments[0]: "'not an accepted value'"})
+    if assertion.kind == "accepted_range":
+        bounds = dict(argument.split("=") for argument in arguments[1:])
+        value = f"{bounds['min_value']} - 1" if "min_value" in bounds else f"{bounds['max_value']} + 1"
+        return copy_of_a_row({arguments[0]: value})
+    if assertion.kind in {"unique", "unique_combination_of_columns"}:
+        # Two copies of one row; a null key is given a value first, since unique() leaves nulls out.
+        overrides = {column: f"coalesce({column}, cast('1' as {types[column]}))" for column in arguments}
+        row = copy_of_a_row(overrides)
+        return f"{row} union all {row}"
+    if assertion.kind == "expression_is_true":
+        expression = assertion.arguments.strip()
+        assert expression in EXPRESSION_BREAKERS, f"{assertion.test_name}: no breaking values for {expression!r}"
+        return copy_of_a_row(EXPRESSION_BREAKERS[expression])
+    raise AssertionError(f"{assertion.test_name}: unknown assertion {assertion.assertion!r}")
+
+
+def failing_assertions(connection: duckdb.DuckDBPyConnection, assertion: FoldedAssertion) -> set[str]:
+    """Names of the assertions the test's compiled SQL reports on the copy."""
+    sql = assertion.compiled_sql.replace(assertion.relation, "mutated")
+    return {row[0] for row in connection.sql(sql).fetchall()}
+
+
+def test_every_folded_assertion_fails_on_a_row_that_breaks_it(build):
+    workdir, run_results = build
+    assertions = folded_assertions(workdir, run_results)
+    assert len({assertion.test_name for assertion in assertions}) >= 30, "the build ran fewer assertions tests"
+    missed = []
+    with duckdb.connect(str(warehouse_path(workdir)), read_only=True) as connection:
+        for assertion in assertions:
+            connection.sql("drop table if exists mutated")
+            connection.sql(f"create temp table mutated as select * from {assertion.relation}")
+            assert failing_assertions(connection, assertion) == set(), f"{assertion.test_name} fails unbroken"
+            connection.sql(f"insert into mutated {breaking_rows(connection, assertion)}")
+            if assertion.assertion not in failing_assertions(connection, assertion):
+                missed.append(f"{assertion.test_name}: {assertion.assertion}")
+    assert not missed, "assertions that did not fail on the row that breaks them:\n" + "\n".join(missed)
