@@ -26,27 +26,21 @@ ASSERTION_NAME = re.compile(r"select '((?:[^']|'')*)' as assertion")
 ASSERTION = re.compile(r"(?P<kind>\w+)\((?P<arguments>.*)\)(?::.*)?$", re.DOTALL)
 
 # Values that break each expression_is_true assertion, set on a copy of a real row (the model's other columns keep
-# that row's values). Keyed by the expression's text as the yml writes it, without the surrounding whitespace.
+# that row's values). Keyed by the expression as compiled (vars at their dbt_project.yml values), whitespace runs
+# read as one space.
 EXPRESSION_BREAKERS: dict[str, dict[str, str]] = {
     "(persona = 'Needs review') = (recommended_action is null and outreach_channel is null)": {
         "persona": "'Needs review'",
         "recommended_action": "'Send portal tips'",
     },
-    "(persona = 'Needs review') = (review_reason is not null)": {
-        "persona": "'Needs review'",
-        "review_reason": "null",
-    },
+    "(persona = 'Needs review') = (review_reason is not null)": {"persona": "'Needs review'", "review_reason": "null"},
     "flagged_for_review = (confidence_band = 'low')": {"flagged_for_review": "true", "confidence_band": "'high'"},
     "outreach_group = 'outreach' or suppression_reason is null": {
         "outreach_group": "'holdout'",
         "suppression_reason": "'opted_out_of_channel'",
     },
     "coalesce(suppression_reason = 'persona_needs_review', false) = (outreach_group = 'outreach' and persona = "
-    "'Needs review')": {
-        "outreach_group": "'outreach'",
-        "persona": "'Needs review'",
-        "suppression_reason": "null",
-    },
+    "'Needs review')": {"outreach_group": "'outreach'", "persona": "'Needs review'", "suppression_reason": "null"},
     "cohort_as_of_date < followed_up_as_of_date": {
         "cohort_as_of_date": "date '2025-12-31'",
         "followed_up_as_of_date": "date '2025-11-30'",
@@ -59,6 +53,44 @@ EXPRESSION_BREAKERS: dict[str, dict[str, str]] = {
     "(outreach_members is null) = (lift is null) and (outreach_members is null) = (holdout_members is null)": {
         "outreach_members": "null",
         "lift": "0.1",
+    },
+    "review_status != 'approved' or (reviewed_by is not null and reviewed_on is not null)": {
+        "review_status": "'approved'",
+        "reviewed_by": "null",
+    },
+    "scaler_scale > 0": {"scaler_scale": "0"},
+    "(status = 'rejected') = (rejection_rule is not null and rejected_in is not null)": {
+        "status": "'rejected'",
+        "rejection_rule": "null",
+    },
+    "digital_interactions >= 6 and digital_share >= 0.8": {"digital_interactions": "0"},
+    "claims <= 0": {"claims": "1"},
+    "is_renewal_help_persona or net_premium_change >= 25": {
+        "is_renewal_help_persona": "false",
+        "net_premium_change": "0",
+    },
+    "(previous_enrollment_id is null) = (net_premium_change is null)": {
+        "previous_enrollment_id": "null",
+        "net_premium_change": "10",
+    },
+    "suppressed or (group_members >= 11 and outcome_members >= 11 and group_members - outcome_members >= 11)": {
+        "suppressed": "false",
+        "group_members": "1",
+    },
+    "not suppressed or coalesce(group_members, outcome_members, group_rate, rate_ratio, rate_ratio_lower, "
+    "rate_ratio_upper, cast(flagged as integer)) is null": {"suppressed": "true", "group_members": "100"},
+    "(migration = 'entered') = (from_segment_id is null) and (migration = 'left') = (to_segment_id is null) and "
+    "(migration = 'stayed') = (coalesce(from_segment_id = to_segment_id, false))": {
+        "migration": "'stayed'",
+        "from_segment_id": "1",
+        "to_segment_id": "2",
+    },
+    "previous_as_of_date is null or (members = continuing_members + entered_members and previous_members = "
+    "continuing_members + left_members)": {
+        "previous_as_of_date": "date '2025-11-30'",
+        "members": "10",
+        "continuing_members": "1",
+        "entered_members": "1",
     },
 }
 
@@ -79,6 +111,14 @@ class FoldedAssertion:
         return ASSERTION.match(self.assertion).group("arguments")
 
 
+def declared_assertions(kwargs: dict) -> int:
+    """How many assertions the yml declares in one assertions test."""
+    per_column = ("not_null", "unique", "accepted_values", "accepted_range", "expression_is_true")
+    return sum(len(kwargs.get(argument) or ()) for argument in per_column) + bool(
+        kwargs.get("unique_combination_of_columns")
+    )
+
+
 def folded_assertions(workdir: Path, run_results: dict) -> list[FoldedAssertion]:
     """Every assertion of every assertions test the build ran, with its model's relation."""
     manifest = json.loads((workdir / "target" / "manifest.json").read_text())
@@ -88,11 +128,22 @@ def folded_assertions(workdir: Path, run_results: dict) -> list[FoldedAssertion]
         if (node.get("test_metadata") or {}).get("name") != "assertions":
             continue
         model = manifest["nodes"].get(node["attached_node"]) or manifest["sources"][node["depends_on"]["nodes"][0]]
-        for name in ASSERTION_NAME.findall(result["compiled_code"]):
+        names = ASSERTION_NAME.findall(result["compiled_code"])
+        assert len(names) == declared_assertions(node["test_metadata"]["kwargs"]), node["name"]
+        for name in names:
             found.append(
                 FoldedAssertion(node["name"], model["relation_name"], result["compiled_code"], name.replace("''", "'"))
             )
     return found
+
+
+def some_value(column_type: str) -> str:
+    """A non-null SQL literal of the column type, for a key column that is null in the copied row."""
+    if column_type.startswith(("DATE", "TIMESTAMP")):
+        return f"cast('2025-01-01' as {column_type})"
+    if column_type == "BOOLEAN":
+        return "true"
+    return f"cast('1' as {column_type})"
 
 
 def breaking_rows(connection: duckdb.DuckDBPyConnection, assertion: FoldedAssertion) -> str:
@@ -117,11 +168,11 @@ def breaking_rows(connection: duckdb.DuckDBPyConnection, assertion: FoldedAssert
         return copy_of_a_row({arguments[0]: value})
     if assertion.kind in {"unique", "unique_combination_of_columns"}:
         # Two copies of one row; a null key is given a value first, since unique() leaves nulls out.
-        overrides = {column: f"coalesce({column}, cast('1' as {types[column]}))" for column in arguments}
+        overrides = {column: f"coalesce({column}, {some_value(types[column])})" for column in arguments}
         row = copy_of_a_row(overrides)
         return f"{row} union all {row}"
     if assertion.kind == "expression_is_true":
-        expression = assertion.arguments.strip()
+        expression = " ".join(assertion.arguments.split())
         assert expression in EXPRESSION_BREAKERS, f"{assertion.test_name}: no breaking values for {expression!r}"
         return copy_of_a_row(EXPRESSION_BREAKERS[expression])
     raise AssertionError(f"{assertion.test_name}: unknown assertion {assertion.assertion!r}")
