@@ -74,7 +74,7 @@ renewal_changes as (
         member_outreach.outreach_channel,
         member_outreach.persona in (
             {%- for persona in var('renewal_help_personas') %}
-                '{{ persona }}'{{ ',' if not loop.last }}
+                {{ dbt.string_literal(persona) }}{{ ',' if not loop.last }}
             {%- endfor %}
         ) as is_renewal_help_persona,
         current_enrollments.monthly_premium - previous_spans.monthly_premium as net_premium_change,

@@ -38,6 +38,23 @@ def test_sql_in_as_of_date_is_rejected_by_the_var_check_and_never_runs(slot, cle
     assert "START" not in result.output
 
 
+def test_sql_in_a_persona_name_var_is_compared_as_a_name_and_never_runs(slot, clean):
+    """renewal_help_personas reaches SQL as text literals: a name that would close its literal and make every
+    member a renewal-help candidate is just a persona name no segment carries."""
+    injected = "x') or true or persona in ('"
+
+    result = slot.build(clean, dbt_vars={"renewal_help_personas": ["Cost Sensitive Members", injected]})
+
+    assert result.returncode == 0, result.output[-4000:]
+    candidates = query(
+        slot.workdir,
+        "select count(*) as n, count(*) filter (where is_renewal_help_persona) as persona_n, "
+        "count(*) filter (where persona = 'Cost Sensitive Members') as cost_n from renewal_help_candidates",
+    )
+    assert candidates.loc[0, "persona_n"] == candidates.loc[0, "cost_n"] > 0
+    assert candidates.loc[0, "n"] < query(slot.workdir, "select count(*) as n from member_features").loc[0, "n"]
+
+
 def test_path_with_an_apostrophe_a_space_and_unicode_builds_through_make(clean, tmp_path):
     raw = write_extracts(clean, tmp_path / "x" / "O'Brien plan ü")
     workdir = tmp_path / "build"
