@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 from segmentation_tools.build_runner import LockConflict, failure_reason, failure_summary, lock_conflict, lock_message
 from segmentation_tools.build_runner.faults import (
     CANNOT_CREATE_EXIT_CODE,
@@ -82,6 +83,49 @@ def test_summary_lists_only_failed_nodes():
         "segment_centroids: var n_segments is 6 but seed personas defines only 4 personas.",
         "not_null_x: Got 3 results",
         "age_edge: diff",
+    ]
+
+
+def test_a_failed_assertions_test_lists_its_broken_assertions_from_the_warehouse(tmp_path):
+    warehouse = tmp_path / "member_segmentation.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.sql("create table member_features as select * from (values (1, 34), (2, -1), (3, 130)) t(id, age)")
+    # The shape the assertions generic test compiles to (macros/generic_tests/assertions.sql).
+    compiled = """
+        with row_failure_counts as (
+            select count(case when age < 0 or age > 120 then 1 end) as failing_rows_1,
+                count(case when id is null then 1 end) as failing_rows_2
+            from member_segmentation.main.member_features
+        ),
+        assertion_results as (
+            select 'accepted_range(age, min_value=0, max_value=120)' as assertion, failing_rows_1 as failing_rows
+            from row_failure_counts
+            union all
+            select 'not_null(id)' as assertion, failing_rows_2 as failing_rows from row_failure_counts
+        )
+        select * from assertion_results where failing_rows > 0
+    """
+    run_results = {
+        "results": [
+            {
+                "unique_id": "test.member_segmentation.member_features_assertions.1a2b",
+                "status": "fail",
+                "message": "Got 1 result, configured to fail if != 0",
+                "compiled_code": compiled,
+            },
+            {"unique_id": "test.member_segmentation.not_null_x.abc", "status": "fail", "message": "Got 3 results"},
+        ]
+    }
+
+    assert failure_summary(run_results, warehouse) == [
+        "member_features_assertions: Got 1 result, configured to fail if != 0",
+        "  accepted_range(age, min_value=0, max_value=120): 2 rows",
+        "not_null_x: Got 3 results",
+    ]
+    # Without a readable warehouse the summary still names the test.
+    assert failure_summary(run_results, tmp_path / "missing.duckdb")[:2] == [
+        "member_features_assertions: Got 1 result, configured to fail if != 0",
+        "not_null_x: Got 3 results",
     ]
 
 

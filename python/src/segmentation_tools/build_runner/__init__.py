@@ -5,7 +5,9 @@ the build before any model (macros/check_vars.sql); the runner ends with that va
 build on the same DuckDB file stops with a lock error and a long traceback; the runner replaces it with one
 sentence naming the process to wait for. A dbt
 Python model's error is the last line of a traceback; the runner ends a failed build with one line per failed
-node, carrying that reason. Everything else dbt prints passes through unchanged.
+node, carrying that reason; a failed `assertions` test (macros/generic_tests/assertions.sql) adds the assertions it
+found broken, read back from the warehouse with the test's own query. Everything else dbt prints passes through
+unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ LOCK_ERROR = re.compile(
 # is the line after it.
 DBT_ERROR_HEADER = re.compile(r"^\w+ Error in \w+ \S+ \(.*\)$")
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# The result table of the assertions generic test, as its compiled query names it.
+ASSERTIONS_RESULT = "assertion_results as ("
 # One line of check_vars' message: "var <name> is <value>; expected <what>." (alone, or as an item of a list).
 VAR_PROBLEM = re.compile(r"^\s*(?:- )?(?P<problem>var [\w.]+ is .*; expected .*\.)\s*$")
 
@@ -81,10 +85,29 @@ def node_name(unique_id: str) -> str:
     return parts[3] if parts[0] == "unit_test" else parts[2]
 
 
-def failure_summary(run_results: Mapping[str, Any]) -> list[str]:
-    """One line per failed node of a dbt run_results.json: its name and reason."""
-    return [
-        f"{node_name(result['unique_id'])}: {failure_reason(result.get('message') or '')}"
-        for result in run_results.get("results", [])
-        if result.get("status") in FAILED_STATUSES
-    ]
+def broken_assertions(result: Mapping[str, Any], warehouse: Path | None) -> list[str]:
+    """For a failed assertions test, each broken assertion and how many rows break it ("not_null(x): 3 rows"),
+    from its compiled query run read-only on the DuckDB warehouse after the build; nothing for other nodes, or when
+    the warehouse cannot be read (the summary line still names the test)."""
+    compiled = result.get("compiled_code") or ""
+    if result.get("status") != "fail" or ASSERTIONS_RESULT not in compiled or warehouse is None:
+        return []
+    import duckdb  # noqa: PLC0415 - only a failed build needs it; at the top every build would wait 0.2 s for it
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            rows = connection.sql(compiled).fetchall()
+    except (duckdb.Error, OSError):
+        return []
+    return [f"{assertion}: {failing_rows} rows" for assertion, failing_rows in rows]
+
+
+def failure_summary(run_results: Mapping[str, Any], warehouse: Path | None = None) -> list[str]:
+    """One line per failed node of a dbt run_results.json, its name and reason, then an assertions test's broken
+    assertions, indented."""
+    lines = []
+    for result in run_results.get("results", []):
+        if result.get("status") in FAILED_STATUSES:
+            lines.append(f"{node_name(result['unique_id'])}: {failure_reason(result.get('message') or '')}")
+            lines.extend(f"  {detail}" for detail in broken_assertions(result, warehouse))
+    return lines

@@ -137,7 +137,7 @@ def main(dbt_arguments: list[str]) -> int:
         return end.return_code
     run_results = target / "run_results.json"
     if end.return_code != 0 and run_results.exists() and run_results.stat().st_mtime >= started:
-        summary = failure_summary(json.loads(run_results.read_text()))
+        summary = failure_summary(json.loads(run_results.read_text()), warehouse)
         if summary:
             print("dbt build failed:\n  " + "\n  ".join(summary), file=sys.stderr)
     if end.fault:
