@@ -19,6 +19,8 @@ import duckdb
 import pytest
 from segmentation_tools.bench.harness import warehouse_path
 
+from tests.support import project_copy, query, run_build
+
 pytestmark = pytest.mark.end_to_end
 
 # The assertion names of a compiled assertions test: `select '<name>' as assertion`.
@@ -198,3 +200,21 @@ def test_every_folded_assertion_fails_on_a_row_that_breaks_it(build):
             if assertion.assertion not in failing_assertions(connection, assertion):
                 missed.append(f"{assertion.test_name}: {assertion.assertion}")
     assert not missed, "assertions that did not fail on the row that breaks them:\n" + "\n".join(missed)
+
+
+def test_the_production_build_names_a_broken_assertion_and_its_rows(small_extracts, tmp_path):
+    """A build through build_runner (make build) whose member_features breaks one assertion: dbt fails the
+    assertions test, and the runner's summary names the assertion and how many rows break it."""
+    project = project_copy(tmp_path / "project")
+    features_yml = project / "models" / "marts" / "features" / "_features__models.yml"
+    text = features_yml.read_text()
+    assert text.count("age: {min_value: 0, max_value: 120}") == 1
+    features_yml.write_text(text.replace("age: {min_value: 0, max_value: 120}", "age: {min_value: 0, max_value: 17}"))
+
+    result = run_build(tmp_path / "build", small_extracts, dbt_arguments=("--project-dir", str(project)))
+
+    adults = query(tmp_path / "build", "select count(*) as n from member_features where age > 17").loc[0, "n"]
+    assert result.returncode == 1
+    assert adults > 0
+    assert "member_features_assertions: Got 1 result, configured to fail if != 0" in result.output
+    assert f"  accepted_range(age, min_value=0, max_value=17): {adults} rows" in result.output
