@@ -130,7 +130,7 @@ test: lint ## Lint, then pytest: unit, end-to-end, bad-input and project tests (
 	$(BIN)/python -m pytest --ignore=python/tests/spark --ignore=python/tests/bi --ignore=python/tests/orchestration
 
 # Fast feedback while editing: lint, then the unit and project tests that need no dbt build (about a minute on
-# a quiet 2-core machine; `make test` also runs every end-to-end build, about 7-10 minutes).
+# a quiet 2-core machine; `make test` also runs every end-to-end build).
 test-fast: lint ## Lint, then the unit and project tests that need no end-to-end build (about a minute)
 	$(BIN)/python -m pytest python/tests/unit python/tests/project -m "not end_to_end" -q
 
