@@ -64,7 +64,7 @@ def test_every_project_macro_and_each_of_its_arguments_is_described(manifest):
         for unique_id, macro in macros.items()
     }
 
-    assert f"macro.{PROJECT}.test_unique_combination_of_columns" in macros
+    assert f"macro.{PROJECT}.test_assertions" in macros
     assert [unique_id for unique_id, macro in macros.items() if not macro["description"].strip()] == []
     assert {unique_id: names for unique_id, names in undescribed_arguments.items() if names} == {}
 
