@@ -6,6 +6,9 @@ the end-to-end build, this test copies the model into a temporary table, adds on
 assertion (a copy of a real row with one value changed, or two copies for uniqueness), runs the test's compiled SQL
 on the copy and requires the result to name the assertion. The assertion names are read from the compiled SQL, so
 an assertion added to a yml is covered without touching this file; an expression needs its breaking values below.
+A test with a `where` config (a history's grain on this build's as-of date, a validated model's ids unique among
+valid rows) is broken by rows its `where` keeps, and the same rows moved out of it (an earlier as-of date, a
+rejected row) must not fail it.
 """
 
 from __future__ import annotations
@@ -96,6 +99,13 @@ EXPRESSION_BREAKERS: dict[str, dict[str, str]] = {
     },
 }
 
+# Values that move a copied row out of an assertions test's `where` config, keyed by the where as compiled (the
+# build's as-of date is dbt_project.yml's).
+OUTSIDE_THE_WHERE: dict[str, dict[str, str]] = {
+    "as_of_date = cast('2025-12-31' as date)": {"as_of_date": "date '2025-11-30'"},
+    "rejection_rule is null": {"rejection_rule": "'rejected'"},
+}
+
 
 @dataclass(frozen=True)
 class FoldedAssertion:
@@ -103,6 +113,7 @@ class FoldedAssertion:
     relation: str
     compiled_sql: str
     assertion: str
+    where: str | None
 
     @property
     def kind(self) -> str:
@@ -134,7 +145,13 @@ def folded_assertions(workdir: Path, run_results: dict) -> list[FoldedAssertion]
         assert len(names) == declared_assertions(node["test_metadata"]["kwargs"]), node["name"]
         for name in names:
             found.append(
-                FoldedAssertion(node["name"], model["relation_name"], result["compiled_code"], name.replace("''", "'"))
+                FoldedAssertion(
+                    node["name"],
+                    model["relation_name"],
+                    result["compiled_code"],
+                    name.replace("''", "'"),
+                    node["config"].get("where"),
+                )
             )
     return found
 
@@ -148,15 +165,20 @@ def some_value(column_type: str) -> str:
     return f"cast('1' as {column_type})"
 
 
-def breaking_rows(connection: duckdb.DuckDBPyConnection, assertion: FoldedAssertion) -> str:
-    """SQL selecting the row(s) to add to the copy `mutated` so that the assertion fails."""
+def breaking_rows(
+    connection: duckdb.DuckDBPyConnection, assertion: FoldedAssertion, moved: dict[str, str] | None = None
+) -> str:
+    """SQL selecting the row(s) to add to the copy `mutated` so that the assertion fails: copies of a row the test's
+    `where` keeps, with the values `moved` (if any) set last."""
     types = dict(connection.sql("select column_name, column_type from (describe mutated)").fetchall())
     arguments = [argument.strip() for argument in assertion.arguments.split(",")]
+    kept = f"select * from mutated where {assertion.where}" if assertion.where else "select * from mutated"
 
     def copy_of_a_row(overrides: dict[str, str]) -> str:
+        overrides = {**overrides, **(moved or {})}
         columns = ", ".join(f"cast({value} as {types[column]}) as {column}" for column, value in overrides.items())
-        if connection.sql("select count(*) from mutated").fetchall()[0][0]:
-            return f"select * replace ({columns}) from (select * from mutated limit 1)"
+        if connection.sql(f"select count(*) from ({kept})").fetchall()[0][0]:
+            return f"select * replace ({columns}) from ({kept} limit 1)"
         nulls = ", ".join(f"cast(null as {column_type}) as {column}" for column, column_type in types.items())
         return f"select * replace ({columns}) from (select {nulls})"
 
@@ -186,6 +208,13 @@ def failing_assertions(connection: duckdb.DuckDBPyConnection, assertion: FoldedA
     return {row[0] for row in connection.sql(sql).fetchall()}
 
 
+def copy_the_model(connection: duckdb.DuckDBPyConnection, assertion: FoldedAssertion) -> None:
+    """A fresh temporary copy `mutated` of the assertion's model, on which its test passes."""
+    connection.sql("drop table if exists mutated")
+    connection.sql(f"create temp table mutated as select * from {assertion.relation}")
+    assert failing_assertions(connection, assertion) == set(), f"{assertion.test_name} fails unbroken"
+
+
 def test_every_folded_assertion_fails_on_a_row_that_breaks_it(build):
     workdir, run_results = build
     assertions = folded_assertions(workdir, run_results)
@@ -193,13 +222,33 @@ def test_every_folded_assertion_fails_on_a_row_that_breaks_it(build):
     missed = []
     with duckdb.connect(str(warehouse_path(workdir)), read_only=True) as connection:
         for assertion in assertions:
-            connection.sql("drop table if exists mutated")
-            connection.sql(f"create temp table mutated as select * from {assertion.relation}")
-            assert failing_assertions(connection, assertion) == set(), f"{assertion.test_name} fails unbroken"
+            copy_the_model(connection, assertion)
             connection.sql(f"insert into mutated {breaking_rows(connection, assertion)}")
             if assertion.assertion not in failing_assertions(connection, assertion):
                 missed.append(f"{assertion.test_name}: {assertion.assertion}")
     assert not missed, "assertions that did not fail on the row that breaks them:\n" + "\n".join(missed)
+
+
+def test_an_assertions_test_with_a_where_ignores_the_rows_it_leaves_out(build):
+    """The rows that break a filtered test's assertion, moved out of its where (a duplicate member on an earlier
+    as-of date, a duplicated id on a rejected row), leave it passing."""
+    workdir, run_results = build
+    filtered = [assertion for assertion in folded_assertions(workdir, run_results) if assertion.where]
+    assert len({assertion.test_name for assertion in filtered}) >= 7, "the build ran fewer filtered assertions tests"
+    failed = []
+    with duckdb.connect(str(warehouse_path(workdir)), read_only=True) as connection:
+        for assertion in filtered:
+            assert assertion.where in OUTSIDE_THE_WHERE, f"{assertion.test_name}: no values outside {assertion.where!r}"
+            copy_the_model(connection, assertion)
+            kept_rows = f"select count(*) from mutated where {assertion.where}"
+            kept_before = connection.sql(kept_rows).fetchall()
+            connection.sql(
+                f"insert into mutated {breaking_rows(connection, assertion, OUTSIDE_THE_WHERE[assertion.where])}"
+            )
+            assert connection.sql(kept_rows).fetchall() == kept_before, f"{assertion.test_name}: rows not moved out"
+            if failing_assertions(connection, assertion):
+                failed.append(f"{assertion.test_name}: {assertion.assertion}")
+    assert not failed, "filtered assertions that failed on rows their where leaves out:\n" + "\n".join(failed)
 
 
 def test_the_production_build_names_a_broken_assertion_and_its_rows(small_extracts, tmp_path):
