@@ -46,6 +46,15 @@
     {% for name in ['max_monthly_premium', 'max_aptc_amount', 'max_deductible', 'max_abs_paid_amount'] %}
         {% do problems.append(number_var_problem(name, 0, 1000000000000, low_open=true)) %}
     {% endfor %}
+    {#- The question marts' thresholds and the extract checks' limits are compared in SQL as numbers. -#}
+    {% do problems.append(number_var_problem('preventive_care_max_claims', 0, 1000000, whole=true)) %}
+    {% do problems.append(text_list_var_problem('renewal_help_personas', 'a list of one or more persona names')) %}
+    {% do problems.append(number_var_problem('renewal_min_premium_increase', 0, 1000000000000)) %}
+    {% do problems.append(number_var_problem('digital_min_interactions', 0, 1000000, whole=true)) %}
+    {% do problems.append(number_var_problem('digital_min_share', 0, 1)) %}
+    {% do problems.append(number_var_problem('extract_check_max_row_change_share', 0, 100)) %}
+    {% do problems.append(number_var_problem('extract_check_max_member_id_change_share', 0, 1)) %}
+    {% do problems.append(number_var_problem('extract_check_max_days_stale', 0, 3650, whole=true)) %}
     {{ return(problems | select | list) }}
 {% endmacro %}
 
@@ -68,6 +77,16 @@
     {#- Non-empty text. -#}
     {% set value = var(name) %}
     {% if value is not string or value | trim == '' %}
+        {{ return(invalid_var(name, expected)) }}
+    {% endif %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro text_list_var_problem(name, expected) %}
+    {#- A list of one or more non-empty texts (each reaches SQL as an escaped string literal). -#}
+    {% set value = var(name) %}
+    {% if value is string or value is mapping or value is not iterable or not value
+        or value | reject('string') | list or value | map('trim') | select('equalto', '') | list %}
         {{ return(invalid_var(name, expected)) }}
     {% endif %}
     {{ return('') }}

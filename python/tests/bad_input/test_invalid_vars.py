@@ -28,6 +28,17 @@ INVALID_VARS = {
         {"raw_format": "xlsx"},
         "var raw_format is 'xlsx'; expected one of parquet, csv (any letter case).",
     ),
+    # A question's threshold is compared in SQL as a number: as text it would be pasted into the query, and
+    # "0 or true" would make every member prefer digital engagement.
+    "question_threshold_carrying_sql": (
+        {"digital_min_share": "0 or true"},
+        "var digital_min_share is '0 or true'; expected a number from 0 to 1.",
+    ),
+    # One name instead of a list: the model would take each of its letters for a persona.
+    "persona_names_not_a_list": (
+        {"renewal_help_personas": "Cost Sensitive Members"},
+        "var renewal_help_personas is 'Cost Sensitive Members'; expected a list of one or more persona names.",
+    ),
     "question_not_defined": (
         {"segmentation_question": "churn"},
         "var segmentation_question is 'churn'; expected one of var segmentation_questions: consumer_engagement, "
